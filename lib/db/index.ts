@@ -1,0 +1,43 @@
+import path from "node:path";
+import { getRepoRoot } from "../config/paths";
+import type { Settings } from "../config/settings";
+import { applyMigrations } from "./migrations";
+import type { Database } from "./types";
+
+export type { Database, DatabaseMode, Queryable } from "./types";
+
+export function getMigrationsDir(root = getRepoRoot()): string {
+  return path.join(root, "supabase", "migrations");
+}
+
+/** Opens the configured database (DATABASE_URL, else embedded PGlite) and migrates it. */
+export async function openDatabase(
+  settings: Pick<Settings, "DATABASE_URL" | "AUDIT_DATA_DIR">,
+  root = getRepoRoot(),
+): Promise<Database> {
+  const db = settings.DATABASE_URL
+    ? await (await import("./postgres")).openPostgres(settings.DATABASE_URL)
+    : await (await import("./pglite")).openPglite(
+        settings.AUDIT_DATA_DIR.startsWith("memory://")
+          ? settings.AUDIT_DATA_DIR
+          : path.resolve(root, settings.AUDIT_DATA_DIR, "pglite"),
+      );
+  try {
+    await applyMigrations(db, getMigrationsDir(root));
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+  return db;
+}
+
+// One database per process, kept on globalThis so Next's separate module graphs share it.
+const holder = globalThis as typeof globalThis & { __auditloopDb?: Promise<Database> };
+
+export function getDatabase(settings: Pick<Settings, "DATABASE_URL" | "AUDIT_DATA_DIR">): Promise<Database> {
+  holder.__auditloopDb ??= openDatabase(settings).catch((error: unknown) => {
+    holder.__auditloopDb = undefined;
+    throw error;
+  });
+  return holder.__auditloopDb;
+}
