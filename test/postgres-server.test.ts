@@ -39,7 +39,10 @@ describe("DATABASE_URL mode", () => {
   });
 
   it("names DATABASE_URL when the server cannot be reached", async () => {
-    const error = await openDatabase({ DATABASE_URL: "postgresql://postgres@127.0.0.1:1/x", AUDIT_DATA_DIR: ".data" }).then(
+    const error = await openDatabase({
+      DATABASE_URL: "postgresql://postgres@127.0.0.1:1/x",
+      AUDIT_DATA_DIR: ".data",
+    }).then(
       () => null,
       (e: Error) => e,
     );

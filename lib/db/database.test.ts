@@ -40,8 +40,14 @@ describe("embedded database", () => {
   it("rolls back a failing migration and names its file", async () => {
     const dir = path.join(root, "bad", "supabase", "migrations");
     await mkdir(dir, { recursive: true });
-    await writeFile(path.join(dir, "20990101000000_broken.sql"), "create table ok_t (x int); select nope from nowhere;");
-    const db = await openDatabase({ DATABASE_URL: undefined, AUDIT_DATA_DIR: "memory://" }, path.join(root, "bad")).then(
+    await writeFile(
+      path.join(dir, "20990101000000_broken.sql"),
+      "create table ok_t (x int); select nope from nowhere;",
+    );
+    const db = await openDatabase(
+      { DATABASE_URL: undefined, AUDIT_DATA_DIR: "memory://" },
+      path.join(root, "bad"),
+    ).then(
       () => null,
       (error: Error) => error,
     );

@@ -17,7 +17,9 @@ export async function openDatabase(
 ): Promise<Database> {
   const db = settings.DATABASE_URL
     ? await (await import("./postgres")).openPostgres(settings.DATABASE_URL)
-    : await (await import("./pglite")).openPglite(
+    : await (
+        await import("./pglite")
+      ).openPglite(
         settings.AUDIT_DATA_DIR.startsWith("memory://")
           ? settings.AUDIT_DATA_DIR
           : path.resolve(root, settings.AUDIT_DATA_DIR, "pglite"),

@@ -34,7 +34,10 @@ export async function getAppliedVersions(db: Database): Promise<string[]> {
   return rows.map((r) => r.version);
 }
 
-export async function applyMigrations(db: Database, dir: string): Promise<{ applied: string[]; level: string | null }> {
+export async function applyMigrations(
+  db: Database,
+  dir: string,
+): Promise<{ applied: string[]; level: string | null }> {
   const available = await listMigrations(dir);
   await db.exec(LEDGER);
   const applied: string[] = [];
@@ -42,7 +45,8 @@ export async function applyMigrations(db: Database, dir: string): Promise<{ appl
     const sql = await fs.readFile(migration.file, "utf8");
     const didApply = await db.transaction(async (tx) => {
       // Two servers starting at once against one Postgres must not both apply a migration.
-      if (db.mode === "postgres") await tx.query("select pg_advisory_xact_lock(hashtext('auditloop_migrations'))");
+      if (db.mode === "postgres")
+        await tx.query("select pg_advisory_xact_lock(hashtext('auditloop_migrations'))");
       const { rows } = await tx.query("select 1 from auditloop_schema_migrations where version = $1", [
         migration.version,
       ]);

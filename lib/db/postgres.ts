@@ -4,6 +4,9 @@ import type { Database, Queryable } from "./types";
 /** A Postgres server reached by DATABASE_URL (e.g. the Supabase project's own database). */
 export async function openPostgres(connectionString: string): Promise<Database> {
   const pool = new pg.Pool({ connectionString, max: 10, connectionTimeoutMillis: 10_000 });
+  // An idle client dropped by the server (restart, admin shutdown) is removed from the pool;
+  // without this handler pg would crash the process with an unhandled 'error' event.
+  pool.on("error", () => undefined);
   // Fail at start, naming the setting, rather than at the first page view.
   try {
     await pool.query("select 1");
@@ -12,7 +15,9 @@ export async function openPostgres(connectionString: string): Promise<Database> 
     throw new Error(`DATABASE_URL: could not connect (${(error as Error).message})`, { cause: error });
   }
   const wrap = (q: pg.Pool | pg.PoolClient): Queryable => ({
-    query: async <T>(text: string, params?: unknown[]) => ({ rows: (await q.query(text, params)).rows as T[] }),
+    query: async <T>(text: string, params?: unknown[]) => ({
+      rows: (await q.query(text, params)).rows as T[],
+    }),
     exec: async (text: string) => {
       await q.query(text);
     },

@@ -24,7 +24,9 @@ async function freePort(): Promise<number> {
     const server = net.createServer();
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -44,14 +46,35 @@ export async function startPostgres(): Promise<PostgresServer> {
     chownSync(dir, uid, gid);
   }
   const data = path.join(dir, "data");
-  const [cmd, ...args] = asServerUser([path.join(bin, "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8"]);
+  const [cmd, ...args] = asServerUser([
+    path.join(bin, "initdb"),
+    "-D",
+    data,
+    "-U",
+    "postgres",
+    "--auth=trust",
+    "-E",
+    "UTF8",
+  ]);
   const init = spawnSync(cmd ?? "", args, { encoding: "utf8" });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
   const port = await freePort();
   const [pcmd, ...pargs] = asServerUser([
     path.join(bin, "postgres"),
-    "-D", data, "-p", String(port), "-h", "127.0.0.1", "-k", dir,
-    "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+    "-D",
+    data,
+    "-p",
+    String(port),
+    "-h",
+    "127.0.0.1",
+    "-k",
+    dir,
+    "-c",
+    "fsync=off",
+    "-c",
+    "synchronous_commit=off",
+    "-c",
+    "full_page_writes=off",
   ]);
   const child: ChildProcess = spawn(pcmd ?? "", pargs, { stdio: ["ignore", "ignore", "pipe"] });
   let log = "";
@@ -60,7 +83,9 @@ export async function startPostgres(): Promise<PostgresServer> {
   while (!existsSync(path.join(data, "postmaster.pid")) || !(await canConnect(port))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`postgres did not start: ${log || readFileSync(path.join(data, "postmaster.pid"), "utf8")}`);
+      throw new Error(
+        `postgres did not start: ${log || readFileSync(path.join(data, "postmaster.pid"), "utf8")}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }
