@@ -15,6 +15,8 @@ await build({
   sourcemap: "linked",
   // PGlite ships WASM and data files it finds beside its own modules; pg has optional natives.
   external: ["@electric-sql/pglite", "pg", "pg-native"],
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  },
   logLevel: "warning",
 });

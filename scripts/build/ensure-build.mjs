@@ -5,7 +5,16 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
-const INPUTS = ["app", "components", "lib", "public", "next.config.ts", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
+const INPUTS = [
+  "app",
+  "components",
+  "lib",
+  "public",
+  "next.config.ts",
+  "postcss.config.mjs",
+  "tsconfig.json",
+  "package-lock.json",
+];
 const STAMP = path.join(".next", "auditloop-source-hash");
 
 function* files(entry) {
@@ -23,7 +32,11 @@ for (const input of INPUTS) {
 }
 const digest = hash.digest("hex");
 
-if (existsSync(path.join(".next", "BUILD_ID")) && existsSync(STAMP) && readFileSync(STAMP, "utf8") === digest) {
+if (
+  existsSync(path.join(".next", "BUILD_ID")) &&
+  existsSync(STAMP) &&
+  readFileSync(STAMP, "utf8") === digest
+) {
   console.error("dashboard build is current");
 } else {
   console.error("building the dashboard (next build)…");
