@@ -10,7 +10,11 @@ const utcTimestamp = z
     /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]00:00)$/,
     "an ISO 8601 UTC timestamp like 2025-11-14T09:30:00Z",
   )
-  .refine((v) => !Number.isNaN(Date.parse(v)), "a real calendar date and time");
+  // V8 reads 2025-02-30 as March 2: the instant must read back as the date and time written.
+  .refine((v) => {
+    const ms = Date.parse(v);
+    return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 19) === v.slice(0, 19);
+  }, "a real calendar date and time");
 
 const hexSha256OrEmpty = z
   .string()
