@@ -1,0 +1,8 @@
+import type { Metadata } from "next";
+import { PlaceholderView } from "@/components/shell/placeholder-view";
+
+export const metadata: Metadata = { title: "Checklist" };
+
+export default function Page() {
+  return <PlaceholderView href="/checklist" />;
+}
