@@ -12,6 +12,7 @@ import { InputError } from "../errors";
 
 const BACKUP_DIR = ".backups";
 const KEEP_BACKUPS = 20;
+const RETRY_MAX_WAIT_MS = 40;
 
 export interface LockOptions {
   /** Give up waiting for the lock after this long (ms). */
@@ -20,9 +21,14 @@ export interface LockOptions {
 }
 
 /** Runs fn while holding the exclusive lock `<file>.lock` (a real lock: proper-lockfile). */
-export async function withFileLock<T>(file: string, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
+export async function withFileLock<T>(
+  file: string,
+  fn: () => Promise<T>,
+  options: LockOptions = {},
+): Promise<T> {
   options.signal?.throwIfAborted();
   await fs.mkdir(path.dirname(file), { recursive: true });
+  const timeoutMs = options.timeoutMs ?? 60_000;
   let release: () => Promise<void>;
   try {
     release = await lockfile.lock(file, {
@@ -32,16 +38,20 @@ export async function withFileLock<T>(file: string, fn: () => Promise<T>, option
       stale: 5_000,
       update: 1_000,
       retries: {
-        retries: 100_000,
+        // `retry` precomputes one timeout per retry: 100,000 cost ~15 ms per lock. Enough to span
+        // maxRetryTime at the longest wait is all that is needed.
+        retries: Math.ceil(timeoutMs / RETRY_MAX_WAIT_MS) + 20,
         factor: 1.3,
         minTimeout: 2,
-        maxTimeout: 40,
+        maxTimeout: RETRY_MAX_WAIT_MS,
         randomize: true,
-        maxRetryTime: options.timeoutMs ?? 60_000,
+        maxRetryTime: timeoutMs,
       },
     });
   } catch (error) {
-    throw new Error(`Could not lock ${file} (lock ${file}.lock): ${(error as Error).message}`, { cause: error });
+    throw new Error(`Could not lock ${file} (lock ${file}.lock): ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   try {
     options.signal?.throwIfAborted();
@@ -96,26 +106,30 @@ export async function writeFileAtomic(
 }
 
 /** Backups of `file`, newest first. */
-export async function listBackups(file: string): Promise<{ path: string; name: string; createdAt: Date; size: number }[]> {
+export async function listBackups(
+  file: string,
+): Promise<{ path: string; name: string; createdAt: Date; size: number }[]> {
   const dir = path.join(path.dirname(file), BACKUP_DIR);
+  const backups = await Promise.all(
+    (await listBackupNames(file)).map(async (name) => {
+      const full = path.join(dir, name);
+      const stat = await fs.stat(full).catch(() => null);
+      return stat ? { path: full, name, createdAt: stat.mtime, size: stat.size } : null;
+    }),
+  );
+  return backups.filter((b) => b !== null);
+}
+
+/** Backup file names, newest first: names carry a sortable UTC stamp and a sequence. */
+async function listBackupNames(file: string): Promise<string[]> {
   const prefix = `${path.basename(file)}.`;
   let names: string[];
   try {
-    names = await fs.readdir(dir);
+    names = await fs.readdir(path.join(path.dirname(file), BACKUP_DIR));
   } catch {
     return [];
   }
-  const backups = await Promise.all(
-    names
-      .filter((n) => n.startsWith(prefix) && n.endsWith(".bak"))
-      .map(async (name) => {
-        const full = path.join(dir, name);
-        const stat = await fs.stat(full).catch(() => null);
-        return stat ? { path: full, name, createdAt: stat.mtime, size: stat.size } : null;
-      }),
-  );
-  // Names carry a sortable UTC stamp and a sequence, so name order is age order.
-  return backups.filter((b) => b !== null).sort((a, b) => (a.name < b.name ? 1 : -1));
+  return names.filter((n) => n.startsWith(prefix) && n.endsWith(".bak")).sort((a, b) => (a < b ? 1 : -1));
 }
 
 let sequence = 0;
@@ -143,8 +157,9 @@ async function keepBackup(file: string): Promise<string | null> {
 }
 
 async function pruneBackups(file: string): Promise<void> {
-  const backups = await listBackups(file);
-  await Promise.all(backups.slice(KEEP_BACKUPS).map((b) => fs.rm(b.path, { force: true })));
+  const dir = path.join(path.dirname(file), BACKUP_DIR);
+  const names = await listBackupNames(file);
+  await Promise.all(names.slice(KEEP_BACKUPS).map((name) => fs.rm(path.join(dir, name), { force: true })));
 }
 
 async function syncDirectory(dir: string): Promise<void> {
