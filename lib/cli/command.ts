@@ -42,7 +42,12 @@ export function parseCommandArgs<O extends Options>(argv: string[], options: O, 
 }
 
 /** Writes a result as one JSON line (--json) or as the command's own line. */
-export function writeResult(ctx: CommandContext, json: boolean | undefined, value: unknown, line: string): void {
+export function writeResult(
+  ctx: CommandContext,
+  json: boolean | undefined,
+  value: unknown,
+  line: string,
+): void {
   ctx.stdout.write(json ? `${JSON.stringify(value)}\n` : `${line}\n`);
 }
 

@@ -23,7 +23,9 @@ export async function runCli(argv: string[], ctx: Omit<CommandContext, "argv">):
   }
   const entry = COMMANDS[name];
   if (!entry) {
-    ctx.stderr.write(`error: unknown command '${name}' (expected one of: ${Object.keys(COMMANDS).join(", ")})\n`);
+    ctx.stderr.write(
+      `error: unknown command '${name}' (expected one of: ${Object.keys(COMMANDS).join(", ")})\n`,
+    );
     return EXIT.input;
   }
   try {

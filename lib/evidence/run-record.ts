@@ -1,21 +1,10 @@
 import { z } from "zod";
+import { utcTimestamp } from "./utc-timestamp";
 
 /**
  * The run record of RUNS_SUMMARY.json (DESIGN §3). One schema for the CLI import, the collector,
  * the dashboard and the database mirror.
  */
-const utcTimestamp = z
-  .string()
-  .regex(
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]00:00)$/,
-    "an ISO 8601 UTC timestamp like 2025-11-14T09:30:00Z",
-  )
-  // V8 reads 2025-02-30 as March 2: the instant must read back as the date and time written.
-  .refine((v) => {
-    const ms = Date.parse(v);
-    return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 19) === v.slice(0, 19);
-  }, "a real calendar date and time");
-
 const hexSha256OrEmpty = z
   .string()
   .regex(/^([0-9a-fA-F]{64})?$/, "a hex SHA-256 (64 characters) or an empty string");

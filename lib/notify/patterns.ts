@@ -13,12 +13,16 @@ export const URL_PATTERN = /\b[a-z][a-z0-9+.-]*:\/\/[^\s<>"'`]+/gi;
 export const EMAIL_PATTERN = /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/g;
 export const LONG_HEX_PATTERN = /\b[0-9a-fA-F]{32,}\b/g;
 
+// Non-global twins for tests: a /g pattern's lastIndex would make .test() stateful.
+const TOKEN_TESTS = TOKEN_PATTERNS.map((p) => new RegExp(p.source, p.flags.replace("g", "")));
+const URL_TEST = new RegExp(URL_PATTERN.source, "i");
+
 /** True when the text holds a token shape (GitHub, Slack, JWT). */
 export function hasSecretShape(text: string): boolean {
-  return TOKEN_PATTERNS.some((pattern) => new RegExp(pattern.source, pattern.flags.replace("g", "")).test(text));
+  return TOKEN_TESTS.some((pattern) => pattern.test(text));
 }
 
 /** True when the text holds a URL (scheme://…). */
 export function hasUrl(text: string): boolean {
-  return new RegExp(URL_PATTERN.source, "i").test(text);
+  return URL_TEST.test(text);
 }

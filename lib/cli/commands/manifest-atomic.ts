@@ -1,10 +1,8 @@
-import path from "node:path";
-import { getEventPaths } from "../../config/paths";
-import { parseSettings, settingsSchema } from "../../config/settings";
 import { EXIT, InputError } from "../../errors";
 import { applyManifestChange, checkManifest } from "../../evidence/manifest";
 import { EVIDENCE_TYPES, manifestEntrySchema, type ManifestEntry } from "../../evidence/manifest-entry";
-import { parseCommandArgs, requireFlag, writeResult, type Command, type CommandContext } from "../command";
+import { displayPath, getCliRoot, resolveEventFile } from "../event";
+import { parseCommandArgs, requireFlag, writeResult, type Command } from "../command";
 
 const USAGE = `scripts/phase4-manifest-atomic.sh --run-id ID --artifact-path PATH --evidence-type TYPE --recorded-at UTC
     [--sha-parity true|false|unknown] [--notes TEXT] [--manifest PATH] [--event NAME] [--json]
@@ -67,8 +65,13 @@ export const manifestAtomicCommand: Command = {
   async run(ctx) {
     const { values, positionals } = parseCommandArgs(ctx.argv, OPTIONS, false);
     if (positionals.length > 0) throw new InputError(`unexpected argument '${positionals[0]}' (see --help)`);
-    const root = ctx.env.AUDITLOOP_ROOT ?? process.cwd();
-    const file = resolveManifestPath(ctx, values.manifest, values.event, root);
+    const root = getCliRoot(ctx);
+    const file = resolveEventFile(
+      ctx,
+      { name: "manifest", value: values.manifest },
+      values.event,
+      (p) => p.manifest,
+    );
     const shown = displayPath(file, root);
 
     if (values.rollback || values.check) {
@@ -165,28 +168,4 @@ function parseEntryFlags(values: EntryFlags): ManifestEntry {
     return `${flag}: expected ${message}${got}`;
   });
   throw new InputError(problems.join("; "));
-}
-
-function resolveManifestPath(
-  ctx: CommandContext,
-  manifest: string | undefined,
-  event: string | undefined,
-  root: string,
-): string {
-  if (manifest !== undefined) {
-    if (manifest === "") throw new InputError("--manifest: expected a file path");
-    return path.resolve(process.cwd(), manifest);
-  }
-  if (event !== undefined && !settingsSchema.shape.AUDIT_EVENT.safeParse(event).success) {
-    throw new InputError(
-      `--event: expected a folder name of letters, digits, '.', '_' or '-' (got '${event}')`,
-    );
-  }
-  const settings = parseSettings({ ...ctx.env, AUDIT_EVENT: event ?? ctx.env.AUDIT_EVENT });
-  return getEventPaths(settings, root).manifest;
-}
-
-function displayPath(file: string, root: string): string {
-  const relative = path.relative(root, file);
-  return relative.startsWith("..") || path.isAbsolute(relative) ? file : relative.split(path.sep).join("/");
 }

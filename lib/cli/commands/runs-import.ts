@@ -1,6 +1,4 @@
 import path from "node:path";
-import { getEventPaths } from "../../config/paths";
-import { parseSettings, settingsSchema } from "../../config/settings";
 import { EXIT, InputError } from "../../errors";
 import {
   formatInvalidRow,
@@ -8,7 +6,8 @@ import {
   RunsImportInvalidError,
   type RunSource,
 } from "../../evidence/runs-import";
-import { parseCommandArgs, writeResult, type Command, type CommandContext } from "../command";
+import { displayPath, getCliRoot, resolveEventFile } from "../event";
+import { parseCommandArgs, writeResult, type Command } from "../command";
 
 const USAGE = `scripts/phase4-runs-import.sh FILE [--source manual|auto] [--skip-invalid] [--runs-summary PATH]
     [--event NAME] [--json]
@@ -46,8 +45,13 @@ export const runsImportCommand: Command = {
     if (extra !== undefined)
       throw new InputError(`unexpected argument '${extra}': expected one FILE (see --help)`);
     const source = parseSource(values.source);
-    const root = ctx.env.AUDITLOOP_ROOT ?? process.cwd();
-    const target = resolveRunsSummaryPath(ctx, values["runs-summary"], values.event, root);
+    const root = getCliRoot(ctx);
+    const target = resolveEventFile(
+      ctx,
+      { name: "runs-summary", value: values["runs-summary"] },
+      values.event,
+      (p) => p.runsSummary,
+    );
     const file = path.resolve(process.cwd(), input);
     const shown = displayPath(target, root);
 
@@ -90,28 +94,4 @@ function parseSource(value: string | undefined): RunSource | undefined {
   if (value === undefined) return undefined;
   if (value === "manual" || value === "auto") return value;
   throw new InputError(`--source: expected manual or auto (got '${value}')`);
-}
-
-function resolveRunsSummaryPath(
-  ctx: CommandContext,
-  flag: string | undefined,
-  event: string | undefined,
-  root: string,
-): string {
-  if (flag !== undefined) {
-    if (flag === "") throw new InputError("--runs-summary: expected a file path");
-    return path.resolve(process.cwd(), flag);
-  }
-  if (event !== undefined && !settingsSchema.shape.AUDIT_EVENT.safeParse(event).success) {
-    throw new InputError(
-      `--event: expected a folder name of letters, digits, '.', '_' or '-' (got '${event}')`,
-    );
-  }
-  const settings = parseSettings({ ...ctx.env, AUDIT_EVENT: event ?? ctx.env.AUDIT_EVENT });
-  return getEventPaths(settings, root).runsSummary;
-}
-
-function displayPath(file: string, root: string): string {
-  const relative = path.relative(root, file);
-  return relative.startsWith("..") || path.isAbsolute(relative) ? file : relative.split(path.sep).join("/");
 }

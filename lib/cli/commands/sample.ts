@@ -1,9 +1,8 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { getEventPaths } from "../../config/paths";
-import { parseSettings, settingsSchema } from "../../config/settings";
 import { EXIT, InputError } from "../../errors";
 import { DEFAULT_SAMPLE_RUNS, generateSampleEvent } from "../../sample/generate";
+import { getCliRoot, resolveEventPaths } from "../event";
 import { parseCommandArgs, writeResult, type Command } from "../command";
 
 const MAX_RUNS = 100_000;
@@ -38,17 +37,8 @@ export const sampleCommand: Command = {
     const { values, positionals } = parseCommandArgs(ctx.argv, OPTIONS, false);
     if (positionals.length > 0) throw new InputError(`unexpected argument '${positionals[0]}' (see --help)`);
     const runs = parseRuns(values.runs);
-    const event = values.event;
-    if (event !== undefined && !settingsSchema.shape.AUDIT_EVENT.safeParse(event).success) {
-      throw new InputError(
-        `--event: expected a folder name of letters, digits, '.', '_' or '-' (got '${event}')`,
-      );
-    }
-    const root = ctx.env.AUDITLOOP_ROOT ?? process.cwd();
-    const paths = getEventPaths(
-      parseSettings({ ...ctx.env, AUDIT_EVENT: event ?? ctx.env.AUDIT_EVENT }),
-      root,
-    );
+    const root = getCliRoot(ctx);
+    const paths = resolveEventPaths(ctx, values.event);
     const shown = path.relative(root, paths.dir).split(path.sep).join("/");
 
     const exists = await fs.stat(paths.runsSummary).then(
