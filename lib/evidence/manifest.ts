@@ -72,11 +72,13 @@ export function serializeManifest(manifest: Manifest): string {
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
-/** The manifest, or an empty one when the file does not exist yet. */
+/**
+ * The manifest, or an empty one when the file does not exist yet. Readers take no lock: writers
+ * replace the file by rename, so a reader always sees one whole version.
+ */
 export async function readManifest(file: string, options: ManifestOptions = {}): Promise<Manifest> {
-  const manifest = await withFileLock(file, () => readManifestUnlocked(file, options), {
-    signal: options.signal,
-  });
+  options.signal?.throwIfAborted();
+  const manifest = await readManifestUnlocked(file, options);
   return structuredClone(manifest); // the caller may change it; the cached copy must stay as validated
 }
 
@@ -166,7 +168,8 @@ export async function checkManifest(
   file: string,
   options: ManifestOptions = {},
 ): Promise<ManifestCheckReport> {
-  return withFileLock(file, () => checkManifestUnlocked(file), { signal: options.signal });
+  options.signal?.throwIfAborted();
+  return checkManifestUnlocked(file); // lock-free, as readManifest
 }
 
 export async function listManifestBackups(file: string) {

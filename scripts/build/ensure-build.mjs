@@ -40,7 +40,8 @@ if (
   console.error("dashboard build is current");
 } else {
   console.error("building the dashboard (next build)…");
-  const result = spawnSync("next", ["build"], { stdio: "inherit", shell: false });
+  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+  const result = spawnSync("next", ["build"], { stdio: "inherit", shell: false, env });
   if (result.status !== 0) process.exit(result.status ?? 1);
   writeFileSync(STAMP, digest);
 }

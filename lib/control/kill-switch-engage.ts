@@ -1,0 +1,144 @@
+import { promises as fs } from "node:fs";
+import type { EventPaths } from "../config/paths";
+import type { Settings } from "../config/settings";
+import type { Database } from "../db";
+import { withFileLock, writeFileAtomic } from "../evidence/atomic-file";
+import { rollbackManifest } from "../evidence/manifest";
+import { InputError } from "../errors";
+import { abortInFlight } from "./in-flight";
+import { getKillSwitchStatus, setKillSwitchState } from "./kill-switch";
+import { runRestartChecks, type RestartCheck } from "./restart-checks";
+import type { Actor } from "./roles";
+
+/**
+ * The engage sequence of DESIGN §7. Persisting the state comes first and always; then every step
+ * runs whatever the others did, and each result is recorded. Later work (GitHub disable/cancel,
+ * Slack status) registers its steps with registerEngageStep.
+ */
+export interface EngageContext {
+  actor: Actor;
+  reason: string;
+  rollbackManifest: boolean;
+  paths: EventPaths;
+  db: Database;
+}
+
+export interface EngageStep {
+  id: string;
+  title: string;
+  /** Returns a one-line detail; throws to report failure. Returns null when the step does not apply. */
+  run(ctx: EngageContext): Promise<string | null>;
+}
+
+export interface StepResult {
+  id: string;
+  title: string;
+  status: "done" | "failed" | "skipped";
+  detail: string;
+}
+
+const registered: EngageStep[] = [];
+
+export function registerEngageStep(step: EngageStep): void {
+  if (!registered.some((s) => s.id === step.id)) registered.push(step);
+}
+
+const appendObserverSummary: EngageStep = {
+  id: "observer-summary",
+  title: "Append the reason to AUTO_OBSERVER_SUMMARY.md",
+  run: async ({ actor, reason, paths }) => {
+    const line = `- ${new Date().toISOString().replace(/\.\d+Z$/, "Z")} kill switch engaged by ${actor.email}: ${reason.replace(/\s+/g, " ")}\n`;
+    await withFileLock(paths.observerSummary, async () => {
+      const current = await fs
+        .readFile(paths.observerSummary, "utf8")
+        .catch(() => "# Auto observer summary\n");
+      const heading = "\n## Kill switch log\n\n";
+      const next = current.includes(heading)
+        ? `${current.trimEnd()}\n${line}`
+        : `${current.trimEnd()}\n${heading}${line}`;
+      await writeFileAtomic(paths.observerSummary, next, { backup: false });
+    });
+    return `appended to ${paths.observerSummary}`;
+  },
+};
+
+const rollbackManifestStep: EngageStep = {
+  id: "manifest-rollback",
+  title: "Roll the manifest back to its last backup",
+  run: async ({ rollbackManifest: asked, paths }) => {
+    if (!asked) return null;
+    const result = await rollbackManifest(paths.manifest);
+    return `restored ${result.entryCount} entries from ${result.restoredFrom}`;
+  },
+};
+
+export async function engageKillSwitch(ctx: EngageContext): Promise<StepResult[]> {
+  await setKillSwitchState(ctx.db, ctx.actor, "engaged", ctx.reason, {
+    rollback_manifest: ctx.rollbackManifest,
+  });
+  const aborted = abortInFlight(`kill switch engaged by ${ctx.actor.email}: ${ctx.reason}`);
+  const results: StepResult[] = [
+    {
+      id: "persist",
+      title: "Persist the state and abort work in flight",
+      status: "done",
+      detail: `${aborted} in-flight task(s) aborted`,
+    },
+  ];
+  for (const step of [...registered, appendObserverSummary, rollbackManifestStep]) {
+    let result: StepResult;
+    try {
+      const detail = await step.run(ctx);
+      result = {
+        id: step.id,
+        title: step.title,
+        status: detail === null ? "skipped" : "done",
+        detail: detail ?? "not asked",
+      };
+    } catch (error) {
+      result = { id: step.id, title: step.title, status: "failed", detail: (error as Error).message };
+    }
+    results.push(result);
+    await ctx.db
+      .query(
+        "insert into kill_switch_events (action, actor, reason, detail) values ('step', $1, $2, $3::jsonb)",
+        [ctx.actor.email, ctx.reason, JSON.stringify(result)],
+      )
+      .catch(() => undefined);
+  }
+  return results;
+}
+
+export interface ReleaseOutcome {
+  released: boolean;
+  checks: RestartCheck[];
+}
+
+/** Releases only when no restart check fails; the checks' results are recorded either way. */
+export async function releaseKillSwitch(
+  ctx: Omit<EngageContext, "rollbackManifest" | "reason"> & { settings: Settings; fetchImpl?: typeof fetch },
+): Promise<ReleaseOutcome> {
+  const status = await getKillSwitchStatus(ctx.db);
+  if (status.state !== "engaged")
+    throw new InputError(`The kill switch is not engaged (state: ${status.state}); nothing to release`);
+  const checks = await runRestartChecks(ctx.settings, ctx.paths, ctx.fetchImpl);
+  const failed = checks.filter((c) => c.status === "fail");
+  if (failed.length > 0) {
+    await ctx.db.query(
+      "insert into kill_switch_events (action, actor, reason, detail) values ('check', $1, $2, $3::jsonb)",
+      [ctx.actor.email, "release refused: restart checks failed", JSON.stringify({ checks })],
+    );
+    return { released: false, checks };
+  }
+  await setKillSwitchState(ctx.db, ctx.actor, "released", "restart checks passed", { checks });
+  for (const step of releaseSteps) await step(ctx).catch(() => undefined);
+  return { released: true, checks };
+}
+
+type ReleaseStep = (ctx: { settings: Settings; paths: EventPaths; actor: Actor }) => Promise<void>;
+const releaseSteps: ReleaseStep[] = [];
+
+/** Later work (re-enabling the workflow) hooks into a successful release here. */
+export function registerReleaseStep(step: ReleaseStep): void {
+  releaseSteps.push(step);
+}
