@@ -5,7 +5,18 @@ const config = [
   ...nextVitals,
   ...nextTs,
   {
-    ignores: [".next/**", "dist/**", "node_modules/**", ".data/**", "test-results/**", "playwright-report/**", "next-env.d.ts", "docs/reports/**", "test/fixtures/**", "bench/.work/**"],
+    ignores: [
+      ".next/**",
+      "dist/**",
+      "node_modules/**",
+      ".data/**",
+      "test-results/**",
+      "playwright-report/**",
+      "next-env.d.ts",
+      "docs/reports/**",
+      "test/fixtures/**",
+      "bench/.work/**",
+    ],
   },
   {
     rules: {
@@ -18,7 +29,10 @@ const config = [
     files: ["lib/**/*.ts"],
     ignores: ["lib/web/**"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: ["next", "next/*", "react", "react-dom", "@/lib/web/*", "server-only"] }],
+      "no-restricted-imports": [
+        "error",
+        { patterns: ["next", "next/*", "react", "react-dom", "@/lib/web/*", "server-only"] },
+      ],
     },
   },
 ];

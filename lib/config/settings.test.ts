@@ -38,7 +38,8 @@ describe("settings", () => {
 
   it("lists every setting in .env.example", () => {
     const example = readFileSync(".env.example", "utf8");
-    for (const name of Object.keys(settingsSchema.shape)) expect(example).toMatch(new RegExp(`^${name}=`, "m"));
+    for (const name of Object.keys(settingsSchema.shape))
+      expect(example).toMatch(new RegExp(`^${name}=`, "m"));
   });
 
   it("resolves the event folder's files under the reports root", () => {
