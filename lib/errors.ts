@@ -36,6 +36,20 @@ export class ServiceRefusedError extends Error {
   override readonly name = "ServiceRefusedError";
 }
 
+/** No signed-in user (HTTP 401). */
+export class AuthenticationError extends Error {
+  readonly exitCode: ExitCode = EXIT.input;
+  readonly status = 401;
+  override readonly name = "AuthenticationError";
+}
+
+/** Signed in, but the role may not do this (HTTP 403). */
+export class ForbiddenError extends Error {
+  readonly exitCode: ExitCode = EXIT.input;
+  readonly status = 403;
+  override readonly name = "ForbiddenError";
+}
+
 export function exitCodeOf(error: unknown): ExitCode {
   if (error && typeof error === "object" && "exitCode" in error) {
     const code = (error as { exitCode: unknown }).exitCode;

@@ -1,30 +1,29 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, promises as fs, symlinkSync } from "node:fs";
+import { existsSync, promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { parseJsonStrict } from "../lib/evidence/json-strict";
 import { manifestSchema } from "../lib/evidence/manifest-entry";
+import { startDbServer } from "./support/db-server";
 
 /**
  * Process-level guarantees of DESIGN §3: concurrent writers never lose an entry, and a writer
  * killed at any moment leaves a manifest that parses and still holds every acknowledged entry.
  */
-const REPO = path.resolve(import.meta.dirname, "..");
 let work: string;
 let cli: string;
 
+let dbServer: { stop: () => Promise<void> };
+
 beforeAll(async () => {
   work = await fs.mkdtemp(path.join(os.tmpdir(), "manifest-procs-"));
-  // The real build script, run in a private folder: another test file rebuilding dist/cli
-  // (the script starts with rm -rf dist/cli) cannot pull the bundle from under these writers.
-  for (const name of ["lib", "scripts", "node_modules"])
-    symlinkSync(path.join(REPO, name), path.join(work, name));
-  const build = spawnSync(process.execPath, ["scripts/build/cli.mjs"], { cwd: work, encoding: "utf8" });
-  expect(build.status, build.stderr).toBe(0);
-  cli = path.join(work, "dist/cli/main.mjs");
+  cli = path.join(inject("cliRoot"), "dist/cli/main.mjs");
+  // The writers check the kill switch and write the audit log in the data root's database.
+  dbServer = await startDbServer(work);
 });
 afterAll(async () => {
+  await dbServer?.stop();
   await fs.rm(work, { recursive: true, force: true });
 });
 
@@ -53,7 +52,7 @@ function startWriter(manifest: string, runId: string, killAfterMs?: number): Pro
       "--manifest",
       manifest,
     ],
-    { stdio: ["ignore", "ignore", "pipe"] },
+    { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, AUDITLOOP_ROOT: work } },
   );
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import type { Database } from "../db";
 import { InputError } from "../errors";
 
 /** What a subcommand gets: its arguments and where to write. Tests pass their own streams. */
@@ -8,6 +9,8 @@ export interface CommandContext {
   stdout: { write(chunk: string): unknown };
   stderr: { write(chunk: string): unknown };
   signal: AbortSignal;
+  /** The configured database, opened on first use and closed by runCli when the command ends. */
+  database: () => Promise<Database>;
 }
 
 export interface Command {

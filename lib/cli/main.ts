@@ -1,5 +1,6 @@
 import { exitCodeOf, EXIT } from "../errors";
 import type { CommandContext } from "./command";
+import { lazyDatabase } from "./database";
 import { COMMANDS } from "./registry";
 
 const GENERAL_HELP = `auditloop <command> [options]
@@ -15,7 +16,19 @@ Exit codes: 0 done; 1 bad usage or input; 3 kill switch engaged; 75 retries exha
 `;
 
 /** Runs one subcommand and returns its exit code; never throws. */
-export async function runCli(argv: string[], ctx: Omit<CommandContext, "argv">): Promise<number> {
+export async function runCli(
+  argv: string[],
+  ctx: Omit<CommandContext, "argv" | "database">,
+): Promise<number> {
+  const database = lazyDatabase(ctx.env);
+  try {
+    return await dispatch(argv, { ...ctx, database: database.open });
+  } finally {
+    await database.close();
+  }
+}
+
+async function dispatch(argv: string[], ctx: Omit<CommandContext, "argv">): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     ctx.stdout.write(GENERAL_HELP);

@@ -17,6 +17,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: "Validate Phase 3 run results and merge them into RUNS_SUMMARY.json",
     load: async () => (await import("./commands/runs-import")).runsImportCommand,
   },
+  db: {
+    summary: "Serve the embedded database to other processes, or show its status",
+    load: async () => (await import("./commands/db")).dbCommand,
+  },
   sample: {
     summary: "Generate the deterministic sample event (about 200 runs over 7 days)",
     load: async () => (await import("./commands/sample")).sampleCommand,

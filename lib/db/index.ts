@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { getRepoRoot } from "../config/paths";
 import type { Settings } from "../config/settings";
@@ -6,8 +7,15 @@ import type { Database } from "./types";
 
 export type { Database, DatabaseMode, Queryable } from "./types";
 
+/**
+ * supabase/migrations ships with the code, which is not always where the data root is: the
+ * dashboard runs from the repository, the bundled CLI from dist/cli/ inside it.
+ */
 export function getMigrationsDir(root = getRepoRoot()): string {
-  return path.join(root, "supabase", "migrations");
+  const beside = path.join(root, "supabase", "migrations");
+  const entry = process.argv[1];
+  const fromBundle = entry ? path.resolve(path.dirname(entry), "..", "..", "supabase", "migrations") : beside;
+  return existsSync(beside) || !existsSync(fromBundle) ? beside : fromBundle;
 }
 
 /** Opens the configured database (DATABASE_URL, else embedded PGlite) and migrates it. */
@@ -17,13 +25,9 @@ export async function openDatabase(
 ): Promise<Database> {
   const db = settings.DATABASE_URL
     ? await (await import("./postgres")).openPostgres(settings.DATABASE_URL)
-    : await (
-        await import("./pglite")
-      ).openPglite(
-        settings.AUDIT_DATA_DIR.startsWith("memory://")
-          ? settings.AUDIT_DATA_DIR
-          : path.resolve(root, settings.AUDIT_DATA_DIR, "pglite"),
-      );
+    : settings.AUDIT_DATA_DIR.startsWith("memory://")
+      ? await (await import("./pglite")).openPglite(settings.AUDIT_DATA_DIR) // throwaway, one process (tests)
+      : await (await import("./embedded")).openEmbeddedResilient(path.resolve(root, settings.AUDIT_DATA_DIR));
   try {
     await applyMigrations(db, getMigrationsDir(root));
   } catch (error) {

@@ -3,12 +3,15 @@ import { PGlite } from "@electric-sql/pglite";
 import type { Database, Queryable } from "./types";
 
 /**
- * Embedded Postgres (PGlite, WASM, in process). One process owns a data directory at a time;
- * `memory://` gives a throwaway database for tests.
+ * PGlite used in process, for `memory://` throwaway databases (tests). A data directory on disk
+ * is opened through lib/db/embedded.ts instead, so several processes can share it.
  */
-export async function openPglite(dataDir: string): Promise<Database> {
+export async function openPglite(
+  dataDir: string,
+  options: { loadDataDir?: Blob } = {},
+): Promise<Database & { dump: () => Promise<Blob> }> {
   if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
-  const pg = await PGlite.create(dataDir);
+  const pg = await PGlite.create(dataDir, options);
   const wrap = (q: Pick<PGlite, "query" | "exec">): Queryable => ({
     query: async <T>(text: string, params?: unknown[]) => ({ rows: (await q.query<T>(text, params)).rows }),
     exec: async (text: string) => {
@@ -24,5 +27,6 @@ export async function openPglite(dataDir: string): Promise<Database> {
       return () => unlisten();
     },
     close: () => pg.close(),
+    dump: () => pg.dumpDataDir("none"),
   };
 }

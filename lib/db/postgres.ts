@@ -1,9 +1,23 @@
 import pg from "pg";
-import type { Database, Queryable } from "./types";
 
-/** A Postgres server reached by DATABASE_URL (e.g. the Supabase project's own database). */
-export async function openPostgres(connectionString: string): Promise<Database> {
-  const pool = new pg.Pool({ connectionString, max: 10, connectionTimeoutMillis: 10_000 });
+// node-postgres's own conversion of a parameter to its text form (Dates, arrays, JSON, Buffers).
+const { prepareValue } = (pg as unknown as { utils: { prepareValue(value: unknown): unknown } }).utils;
+import type { Database, DatabaseMode, Queryable } from "./types";
+
+/**
+ * A Postgres server reached by DATABASE_URL (e.g. the Supabase project's own database), or the
+ * embedded database's socket (lib/db/embedded.ts), through node-postgres.
+ */
+export async function openPostgres(
+  config: string | pg.PoolConfig,
+  options: { mode?: DatabaseMode; label?: string; onClose?: () => Promise<void>; inlineParams?: boolean } = {},
+): Promise<Database> {
+  const label = options.label ?? "DATABASE_URL";
+  const pool = new pg.Pool({
+    ...(typeof config === "string" ? { connectionString: config } : config),
+    max: options.mode === "embedded" ? 4 : 10,
+    connectionTimeoutMillis: 10_000,
+  });
   // An idle client dropped by the server (restart, admin shutdown) is removed from the pool;
   // without this handler pg would crash the process with an unhandled 'error' event.
   pool.on("error", () => undefined);
@@ -12,18 +26,21 @@ export async function openPostgres(connectionString: string): Promise<Database> 
     await pool.query("select 1");
   } catch (error) {
     await pool.end().catch(() => undefined);
-    throw new Error(`DATABASE_URL: could not connect (${(error as Error).message})`, { cause: error });
+    throw new Error(`${label}: could not connect (${(error as Error).message})`, { cause: error });
   }
   const wrap = (q: pg.Pool | pg.PoolClient): Queryable => ({
     query: async <T>(text: string, params?: unknown[]) => ({
-      rows: (await q.query(text, params)).rows as T[],
+      rows: (options.inlineParams && params?.length
+        ? await q.query(inlineParameters(text, params))
+        : await q.query(text, params)
+      ).rows as T[],
     }),
     exec: async (text: string) => {
       await q.query(text);
     },
   });
   return {
-    mode: "postgres",
+    mode: options.mode ?? "postgres",
     ...wrap(pool),
     transaction: async (fn) => {
       const client = await pool.connect();
@@ -53,6 +70,25 @@ export async function openPostgres(connectionString: string): Promise<Database> 
         client.release();
       };
     },
-    close: () => pool.end(),
+    close: async () => {
+      await pool.end();
+      await options.onClose?.();
+    },
   };
+}
+
+/**
+ * Turns `$n` placeholders into quoted literals, so the query travels as one simple-protocol
+ * message. The embedded database's socket serves many clients on one backend and cannot keep
+ * their extended-protocol messages (Parse/Bind/Execute) apart; one message per query it can.
+ * Values are rendered as node-postgres renders parameters (text) and quoted by its escapeLiteral,
+ * so Postgres infers their types from context exactly as it does for parameters.
+ */
+export function inlineParameters(text: string, params: readonly unknown[]): string {
+  return text.replace(/\$(\d+)\b/g, (match, n: string) => {
+    const index = Number(n) - 1;
+    if (index < 0 || index >= params.length) throw new Error(`query uses ${match} but has ${params.length} parameter(s)`);
+    const prepared = prepareValue(params[index]);
+    return prepared === null || prepared === undefined ? "NULL" : pg.escapeLiteral(String(prepared));
+  });
 }

@@ -21,6 +21,8 @@ export interface ManifestOptions {
   signal?: AbortSignal;
   /** The clock for generated_at_utc (tests pin it). */
   now?: () => Date;
+  /** Called under the lock right before anything is written (the kill switch check plugs in here). */
+  beforeWrite?: () => void | Promise<void>;
 }
 
 export interface ManifestUpdateResult {
@@ -104,6 +106,8 @@ export async function updateManifestEntry(
       };
       options.signal?.throwIfAborted();
       const text = serializeManifest(manifest);
+      await options.beforeWrite?.();
+
       const { backupPath } = await writeFileAtomic(file, text, {
         validate: (t) => validateManifestText(t, file),
       });
@@ -150,6 +154,8 @@ export async function rollbackManifest(
       const manifest = validateManifestText(text, restore.path);
       options.signal?.throwIfAborted();
       // No new backup: the restored version must not become the next rollback target.
+      await options.beforeWrite?.();
+
       await writeFileAtomic(file, text, { validate: (t) => validateManifestText(t, file), backup: false });
       await fs.rm(restore.path, { force: true });
       return {

@@ -1,10 +1,19 @@
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { InputError } from "../../errors";
 import type { CommandContext } from "../command";
+import type { Database } from "../../db";
+import { openTestDatabase } from "../../../test/support/test-database";
 import { manifestAtomicCommand } from "./manifest-atomic";
+
+// One database per file, opened on first use: the commands check the kill switch and audit in it.
+let database: Promise<Database> | null = null;
+const testDatabase = () => (database ??= openTestDatabase());
+afterAll(async () => {
+  await (await database)?.close();
+});
 
 let root: string;
 let file: string;
@@ -18,6 +27,7 @@ function context(argv: string[], env: Record<string, string | undefined> = {}) {
     stdout: { write: (chunk: string) => out.push(chunk) },
     stderr: { write: (chunk: string) => err.push(chunk) },
     signal: new AbortController().signal,
+    database: testDatabase,
   };
   return { ctx, out, err };
 }

@@ -1,5 +1,8 @@
 import { EXIT, InputError } from "../../errors";
-import { applyManifestChange, checkManifest } from "../../evidence/manifest";
+import { runAction } from "../../control/action";
+import { rollbackManifestAction, updateManifestAction } from "../../evidence/actions";
+import { checkManifest } from "../../evidence/manifest";
+import { getCliActor } from "../database";
 import { EVIDENCE_TYPES, manifestEntrySchema, type ManifestEntry } from "../../evidence/manifest-entry";
 import { displayPath, getCliRoot, resolveEventFile } from "../event";
 import { parseCommandArgs, requireFlag, writeResult, type Command } from "../command";
@@ -91,7 +94,12 @@ export const manifestAtomicCommand: Command = {
     }
 
     if (values.rollback) {
-      const result = await applyManifestChange(file, { kind: "rollback" }, { signal: ctx.signal });
+      const result = await runAction(rollbackManifestAction, {
+        actor: getCliActor(ctx.env),
+        input: { file },
+        db: await ctx.database(),
+        signal: ctx.signal,
+      });
       if (result.kind !== "rollback") throw new Error("unreachable: rollback returned an update");
       const restored = displayPath(result.restoredFrom, root);
       writeResult(
@@ -111,7 +119,12 @@ export const manifestAtomicCommand: Command = {
     }
 
     const entry = parseEntryFlags(values);
-    const result = await applyManifestChange(file, { kind: "update", entry }, { signal: ctx.signal });
+    const result = await runAction(updateManifestAction, {
+      actor: getCliActor(ctx.env),
+      input: { file, entry },
+      db: await ctx.database(),
+      signal: ctx.signal,
+    });
     if (result.kind !== "update") throw new Error("unreachable: update returned a rollback");
     const action = result.replaced ? "replaced" : "added";
     const backup = result.backupPath ? displayPath(result.backupPath, root) : "none";

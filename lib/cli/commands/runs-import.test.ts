@@ -1,14 +1,14 @@
 import { spawnSync } from "node:child_process";
-import { promises as fs, mkdtempSync, symlinkSync } from "node:fs";
+import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { readRunsSummary } from "../../evidence/runs-summary";
 import type { CommandContext } from "../command";
+import type { Database } from "../../db";
+import { openTestDatabase } from "../../../test/support/test-database";
 import { runsImportCommand } from "./runs-import";
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const SHA = "c".repeat(64);
 
 const record = (runId: string, extra: Record<string, unknown> = {}) => ({
@@ -28,6 +28,13 @@ const record = (runId: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+// One database per file, opened on first use: the commands check the kill switch and audit in it.
+let database: Promise<Database> | null = null;
+const testDatabase = () => (database ??= openTestDatabase());
+afterAll(async () => {
+  await (await database)?.close();
+});
+
 let root: string;
 
 async function run(argv: string[], env: Record<string, string | undefined> = {}) {
@@ -39,6 +46,7 @@ async function run(argv: string[], env: Record<string, string | undefined> = {})
     stdout: { write: (chunk: string) => out.push(chunk) },
     stderr: { write: (chunk: string) => err.push(chunk) },
     signal: new AbortController().signal,
+    database: testDatabase,
   };
   const code = await runsImportCommand.run(ctx);
   return { code, stdout: out.join(""), stderr: err.join("") };
@@ -105,18 +113,7 @@ describe("runs-import command", () => {
 });
 
 describe("scripts/phase4-runs-import.sh (bundled CLI as a process)", () => {
-  let work: string;
-  beforeAll(() => {
-    // A private build: another test file rebuilding dist/cli (rm -rf first) cannot pull it away.
-    work = mkdtempSync(path.join(os.tmpdir(), "runs-import-bundle-"));
-    for (const name of ["lib", "scripts", "node_modules"])
-      symlinkSync(path.join(REPO, name), path.join(work, name));
-    const build = spawnSync(process.execPath, ["scripts/build/cli.mjs"], { cwd: work, encoding: "utf8" });
-    if (build.status !== 0) throw new Error(`CLI bundle failed to build: ${build.stderr}`);
-  });
-  afterAll(async () => {
-    await fs.rm(work, { recursive: true, force: true });
-  });
+  const work = inject("cliRoot");
 
   it("merges a CSV file and exits 0, then exits 1 on a bad row", async () => {
     const header = Object.keys(record("x")).join(",");

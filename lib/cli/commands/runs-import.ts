@@ -1,11 +1,9 @@
 import path from "node:path";
 import { EXIT, InputError } from "../../errors";
-import {
-  formatInvalidRow,
-  importRuns,
-  RunsImportInvalidError,
-  type RunSource,
-} from "../../evidence/runs-import";
+import { runAction } from "../../control/action";
+import { importRunsAction } from "../../evidence/actions";
+import { formatInvalidRow, RunsImportInvalidError, type RunSource } from "../../evidence/runs-import";
+import { getCliActor } from "../database";
 import { displayPath, getCliRoot, resolveEventFile } from "../event";
 import { parseCommandArgs, writeResult, type Command } from "../command";
 
@@ -55,13 +53,12 @@ export const runsImportCommand: Command = {
     const file = path.resolve(process.cwd(), input);
     const shown = displayPath(target, root);
 
-    // The kill switch check (DESIGN §7, exit 3) belongs here, before anything is read or written,
-    // and as `beforeWrite` under the lock; it arrives with the kill switch module.
     let result;
     try {
-      result = await importRuns(file, target, {
-        source,
-        skipInvalid: values["skip-invalid"],
+      result = await runAction(importRunsAction, {
+        actor: getCliActor(ctx.env),
+        input: { file, runsSummary: target, source, skipInvalid: values["skip-invalid"] ?? false },
+        db: await ctx.database(),
         signal: ctx.signal,
       });
     } catch (error) {

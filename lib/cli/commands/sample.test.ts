@@ -17,6 +17,7 @@ async function run(argv: string[]) {
     stdout: { write: (chunk: string) => out.push(chunk) },
     stderr: { write: () => true },
     signal: new AbortController().signal,
+    database: () => Promise.reject(new Error("this command needs no database")),
   };
   const code = await sampleCommand.run(ctx);
   return { code, stdout: out.join("") };

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { InputError } from "../../errors";
 import type { CommandContext } from "../command";
 import { shaCompareCommand } from "./sha-compare";
@@ -22,6 +22,7 @@ async function run(argv: string[]) {
     stdout: { write: (chunk: string) => (stdout += chunk) },
     stderr: { write: (chunk: string) => (stderr += chunk) },
     signal: new AbortController().signal,
+    database: () => Promise.reject(new Error("this command needs no database")),
   };
   const code = await shaCompareCommand.run(ctx);
   return { code, stdout, stderr };
@@ -70,12 +71,11 @@ describe("sha-compare run()", () => {
 });
 
 describe("scripts/phase4-sha-compare.sh (bundled CLI as a process)", () => {
-  beforeAll(() => {
-    const build = spawnSync(process.execPath, ["scripts/build/cli.mjs"], { cwd: ROOT, encoding: "utf8" });
-    if (build.status !== 0) throw new Error(`CLI bundle failed to build: ${build.stderr}`);
-  });
   const script = (args: string[], cwd = ROOT) =>
-    spawnSync("bash", [path.join(ROOT, "scripts/phase4-sha-compare.sh"), ...args], { cwd, encoding: "utf8" });
+    spawnSync("bash", [path.join(inject("cliRoot"), "scripts/phase4-sha-compare.sh"), ...args], {
+      cwd,
+      encoding: "utf8",
+    });
 
   it("prints the parity line for a corpus case, paths relative to the current directory", () => {
     const result = script(

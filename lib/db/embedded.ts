@@ -1,0 +1,133 @@
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import lockfile from "proper-lockfile";
+import { openPostgres } from "./postgres";
+import type { Database } from "./types";
+
+/**
+ * The embedded database shared by every process on the machine. PGlite allows one process per
+ * data directory, so the first process to open it becomes its owner and serves it on a Unix
+ * socket in AUDIT_DATA_DIR (pglite-socket); every process, the owner included, talks to it over
+ * that socket with node-postgres, so transactions from the dashboard and the CLI never interleave.
+ * When the owner exits, the next process to connect takes ownership.
+ */
+const SOCKET_NAME = ".s.PGSQL.5432";
+const OPEN_TIMEOUT_MS = 30_000;
+
+export function getEmbeddedSocketPath(dataDir: string): string {
+  return path.join(dataDir, SOCKET_NAME);
+}
+
+export async function openEmbedded(dataDir: string): Promise<Database> {
+  mkdirSync(dataDir, { recursive: true });
+  const deadline = Date.now() + OPEN_TIMEOUT_MS;
+  let lastError: unknown;
+  for (;;) {
+    if (existsSync(getEmbeddedSocketPath(dataDir))) {
+      try {
+        return await connect(dataDir);
+      } catch (error) {
+        lastError = error; // a socket left by an owner that died: take ownership below
+      }
+    }
+    const owned = await becomeOwner(dataDir);
+    if (owned) return owned;
+    if (Date.now() > deadline) {
+      throw new Error(`AUDIT_DATA_DIR: could not open or reach the embedded database in ${dataDir}`, {
+        cause: lastError,
+      });
+    }
+    await sleep(100);
+  }
+}
+
+function connect(dataDir: string, onClose?: () => Promise<void>): Promise<Database> {
+  return openPostgres(
+    { host: dataDir, port: 5432, user: "postgres", database: "postgres" },
+    {
+      mode: "embedded",
+      label: `embedded database (${getEmbeddedSocketPath(dataDir)})`,
+      onClose,
+      inlineParams: true,
+    },
+  );
+}
+
+async function becomeOwner(dataDir: string): Promise<Database | null> {
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(path.join(dataDir, "pglite"), {
+      realpath: false,
+      lockfilePath: path.join(dataDir, "pglite.owner.lock"),
+      stale: 10_000,
+      update: 2_000,
+      retries: 0,
+      // Another process took the lock over after ours went stale: stop serving at once.
+      onCompromised: () => undefined,
+    });
+  } catch {
+    return null; // another process owns it and is still alive
+  }
+  const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("@electric-sql/pglite-socket"),
+  ]);
+  const pglite = await PGlite.create(path.join(dataDir, "pglite"));
+  const socketPath = getEmbeddedSocketPath(dataDir);
+  rmSync(socketPath, { force: true });
+  const server = new PGLiteSocketServer({ db: pglite, path: socketPath, maxConnections: 512 });
+  const shutdown = async () => {
+    await server.stop().catch(() => undefined);
+    await pglite.close().catch(() => undefined);
+    rmSync(socketPath, { force: true });
+    await release().catch(() => undefined);
+  };
+  try {
+    await server.start();
+    return await connect(dataDir, shutdown);
+  } catch (error) {
+    await shutdown();
+    throw error;
+  }
+}
+
+const CONNECTION_LOST = /ECONNREFUSED|ENOENT|EPIPE|ECONNRESET|Connection terminated|57P01|not queryable/;
+
+/**
+ * The embedded database, reopened when its owner goes away: a query that finds the connection
+ * gone reopens (taking ownership if nobody else has) and runs once more. Transactions are not
+ * replayed: their caller sees the error.
+ */
+export async function openEmbeddedResilient(dataDir: string): Promise<Database> {
+  let current = await openEmbedded(dataDir);
+  let reopening: Promise<Database> | null = null;
+  const reopen = (stale: Database) => {
+    if (current !== stale) return Promise.resolve(current);
+    reopening ??= (async () => {
+      await stale.close().catch(() => undefined);
+      current = await openEmbedded(dataDir);
+      reopening = null;
+      return current;
+    })();
+    return reopening;
+  };
+  const retrying = async <T>(fn: (db: Database) => Promise<T>): Promise<T> => {
+    const db = current;
+    try {
+      return await fn(db);
+    } catch (error) {
+      if (!CONNECTION_LOST.test(`${(error as { code?: string }).code ?? ""} ${(error as Error).message}`))
+        throw error;
+      return fn(await reopen(db));
+    }
+  };
+  return {
+    mode: "embedded",
+    query: (text, params) => retrying((db) => db.query(text, params)),
+    exec: (text) => retrying((db) => db.exec(text)),
+    transaction: (fn) => current.transaction(fn),
+    listen: (channel, onPayload) => current.listen(channel, onPayload),
+    close: () => current.close(),
+  };
+}
