@@ -10,7 +10,12 @@ import type { Database, DatabaseMode, Queryable } from "./types";
  */
 export async function openPostgres(
   config: string | pg.PoolConfig,
-  options: { mode?: DatabaseMode; label?: string; onClose?: () => Promise<void>; inlineParams?: boolean } = {},
+  options: {
+    mode?: DatabaseMode;
+    label?: string;
+    onClose?: () => Promise<void>;
+    inlineParams?: boolean;
+  } = {},
 ): Promise<Database> {
   const label = options.label ?? "DATABASE_URL";
   const pool = new pg.Pool({
@@ -87,7 +92,8 @@ export async function openPostgres(
 export function inlineParameters(text: string, params: readonly unknown[]): string {
   return text.replace(/\$(\d+)\b/g, (match, n: string) => {
     const index = Number(n) - 1;
-    if (index < 0 || index >= params.length) throw new Error(`query uses ${match} but has ${params.length} parameter(s)`);
+    if (index < 0 || index >= params.length)
+      throw new Error(`query uses ${match} but has ${params.length} parameter(s)`);
     const prepared = prepareValue(params[index]);
     return prepared === null || prepared === undefined ? "NULL" : pg.escapeLiteral(String(prepared));
   });

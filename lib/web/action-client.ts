@@ -12,8 +12,7 @@ import { getSessionActor } from "./session";
  * Server actions are public POST endpoints, so every one goes through callAction.
  */
 export type ActionResult<O> =
-  | { ok: true; data: O }
-  | { ok: false; status: 400 | 401 | 403 | 423 | 500; error: string };
+  { ok: true; data: O } | { ok: false; status: 400 | 401 | 403 | 423 | 500; error: string };
 
 /**
  * Refuses a request that did not come from our own pages: a cross-site or null Origin, and the
@@ -21,7 +20,8 @@ export type ActionResult<O> =
  */
 export async function assertSameOriginRequest(): Promise<void> {
   const h = await headers();
-  if (h.has("x-middleware-subrequest")) throw new ForbiddenError("Refused: x-middleware-subrequest is not accepted");
+  if (h.has("x-middleware-subrequest"))
+    throw new ForbiddenError("Refused: x-middleware-subrequest is not accepted");
   const origin = h.get("origin");
   const host = h.get("x-forwarded-host") ?? h.get("host");
   let originHost: string | null = null;

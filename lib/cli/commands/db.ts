@@ -21,7 +21,8 @@ export const dbCommand: Command = {
     const { values, positionals } = parseCommandArgs(ctx.argv, {});
     const [verb, ...rest] = positionals;
     if (rest.length > 0) throw new InputError(`unexpected argument '${rest[0]}' (see --help)`);
-    if (verb !== "serve" && verb !== "status") throw new InputError("expected 'serve' or 'status' (see --help)");
+    if (verb !== "serve" && verb !== "status")
+      throw new InputError("expected 'serve' or 'status' (see --help)");
     const db = await ctx.database();
     const versions = await getAppliedVersions(db);
     const status = { mode: db.mode, migration_level: versions.at(-1) ?? null, migrations: versions.length };
