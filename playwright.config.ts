@@ -1,12 +1,33 @@
 import { defineConfig, devices } from "@playwright/test";
+import { storageStateOf } from "./e2e/support/accounts";
 import { BROKEN_ENV, BROKEN_PORT, E2E_ENV, PORT } from "./e2e/support/env";
 
 /**
  * End-to-end journeys against the production build (`npm run test:e2e` builds it when sources
  * changed), driven in Debian's Chromium. The server works on its own sample event under
  * test-results/, which Playwright clears before each run, so a run never touches the real event
- * folder and always starts from the same deterministic data.
+ * folder and always starts from the same deterministic data. Every page needs a session: the
+ * setup project signs each role in through the form and the journeys start from the observer's
+ * saved state (a spec that needs another role uses storageStateOf(role)).
  */
+
+const chromium = {
+  ...devices["Desktop Chrome"],
+  viewport: { width: 1280, height: 800 },
+  headless: true,
+  launchOptions: {
+    executablePath: "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
+  },
+};
 
 export default defineConfig({
   testDir: "e2e",
@@ -25,31 +46,18 @@ export default defineConfig({
     viewport: { width: 1280, height: 800 },
   },
   projects: [
+    { name: "setup", testMatch: /auth\.setup\.ts$/, use: chromium },
     {
       name: "chromium",
-      use: {
-        ...devices["Desktop Chrome"],
-        viewport: { width: 1280, height: 800 },
-        headless: true,
-        launchOptions: {
-          executablePath: "/usr/bin/chromium",
-          args: [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-quic",
-          ],
-        },
-      },
+      dependencies: ["setup"],
+      use: { ...chromium, storageState: storageStateOf("observer") },
     },
   ],
   webServer: [
     {
       command: `node dist/cli/main.mjs sample --event ${E2E_ENV.AUDIT_EVENT} --if-missing && npx next start -p ${PORT}`,
-      url: `http://127.0.0.1:${PORT}/runs`,
+      // The one page open without a session.
+      url: `http://127.0.0.1:${PORT}/login`,
       env: { ...E2E_ENV, NEXT_TELEMETRY_DISABLED: "1" },
       reuseExistingServer: false,
       timeout: 120_000,
@@ -58,7 +66,7 @@ export default defineConfig({
     },
     {
       command: `node e2e/support/broken-event.mjs && npx next start -p ${BROKEN_PORT}`,
-      url: `http://127.0.0.1:${BROKEN_PORT}/runs`,
+      url: `http://127.0.0.1:${BROKEN_PORT}/login`,
       env: { ...BROKEN_ENV, NEXT_TELEMETRY_DISABLED: "1" },
       reuseExistingServer: false,
       timeout: 120_000,

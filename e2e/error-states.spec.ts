@@ -1,8 +1,10 @@
 import { expect, test } from "@playwright/test";
+import { storageStateOf } from "./support/accounts";
 import { BROKEN_PORT } from "./support/env";
 
-// A second server whose event folder holds a bad run record and a manifest with a repeated key.
-test.use({ baseURL: `http://127.0.0.1:${BROKEN_PORT}` });
+// A second server whose event folder holds a bad run record and a manifest with a repeated key;
+// it has its own accounts and session key, so its own signed-in observer.
+test.use({ baseURL: `http://127.0.0.1:${BROKEN_PORT}`, storageState: storageStateOf("observer-broken") });
 
 test("an invalid RUNS_SUMMARY.json shows a panel naming the file, the record and the field", async ({
   page,

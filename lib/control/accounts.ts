@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { Queryable } from "../db";
 import { InputError } from "../errors";
 import { generatePassword, hashPassword, verifyPassword } from "./password";
@@ -33,6 +34,22 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+export const MIN_PASSWORD_LENGTH = 12;
+const emailSchema = z.email();
+
+/** Refuses what would make a useless account, naming the field (the CLI maps it to its flag). */
+function validateAccountInput(email: string, password: string): void {
+  if (!emailSchema.safeParse(email).success) {
+    throw new InputError(`email: expected an e-mail address (got '${email}')`);
+  }
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    throw new InputError(`password: expected at least ${MIN_PASSWORD_LENGTH} characters`);
+  }
+}
+
+// A well-formed hash nobody's password matches: an unknown e-mail costs the same scrypt work.
+const DUMMY_HASH = `scrypt$32768$8$1$${"A".repeat(22)}$${"A".repeat(43)}`;
+
 export async function listAccounts(db: Queryable): Promise<Account[]> {
   const { rows } = await db.query<AccountRow>("select * from app_users order by created_at, email");
   return rows.map(toAccount);
@@ -50,22 +67,24 @@ export async function createAccount(
 ): Promise<{ account: Account; password: string }> {
   const email = normalizeEmail(input.email);
   const password = input.password ?? generatePassword();
-  if (password.length < 12) throw new InputError("password: expected at least 12 characters");
+  validateAccountInput(email, password);
   const { rows } = await db.query<AccountRow>(
     "insert into app_users (email, role, password_hash) values ($1, $2, $3) on conflict (email) do nothing returning *",
     [email, input.role, await hashPassword(password)],
   );
   const row = rows[0];
-  if (!row) throw new InputError(`--email: an account for ${email} already exists`);
+  if (!row) throw new InputError(`email: an account for ${email} already exists`);
   return { account: toAccount(row), password };
 }
 
 /** The account when the password is right and the account active; null otherwise (no hint which). */
 export async function authenticate(db: Queryable, email: string, password: string): Promise<Account | null> {
-  const { rows } = await db.query<AccountRow>("select * from app_users where email = $1", [normalizeEmail(email)]);
+  const { rows } = await db.query<AccountRow>("select * from app_users where email = $1", [
+    normalizeEmail(email),
+  ]);
   const row = rows[0];
   // Hash even for an unknown e-mail so timing does not tell which accounts exist.
-  const ok = await verifyPassword(password, row?.password_hash ?? "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAA");
+  const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
   return row && ok && row.disabled_at === null ? toAccount(row) : null;
 }
 
@@ -73,11 +92,16 @@ export async function authenticate(db: Queryable, email: string, password: strin
  * On the first start with no accounts, one commander account with a one-time password; the
  * caller prints it once. Returns null when accounts exist.
  */
-export async function ensureFirstCommander(db: Queryable): Promise<{ email: string; password: string } | null> {
+export async function ensureFirstCommander(
+  db: Queryable,
+): Promise<{ email: string; password: string } | null> {
   const { rows } = await db.query<{ n: number }>("select count(*)::int as n from app_users");
   if ((rows[0]?.n ?? 0) > 0) return null;
   try {
-    const { account, password } = await createAccount(db, { email: "commander@auditloop.local", role: "commander" });
+    const { account, password } = await createAccount(db, {
+      email: "commander@auditloop.local",
+      role: "commander",
+    });
     return { email: account.email, password };
   } catch (error) {
     if (error instanceof InputError) return null; // another process created it first

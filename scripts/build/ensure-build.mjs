@@ -10,6 +10,8 @@ const INPUTS = [
   "components",
   "lib",
   "public",
+  "proxy.ts",
+  "instrumentation.ts",
   "next.config.ts",
   "postcss.config.mjs",
   "tsconfig.json",
