@@ -49,8 +49,8 @@ test("every page has one h1, named form controls and marks its view as current",
 });
 
 test("placeholder views say which issue brings them", async ({ page }) => {
-  await page.goto("/kill-switch");
-  await expect(page.getByText("Arrives with the control room issue.")).toBeVisible();
+  await page.goto("/secrets");
+  await expect(page.getByText("Arrives with the observer issue.")).toBeVisible();
   await page.goto("/kpis");
   await expect(page.getByText("Arrives with the observer issue.")).toBeVisible();
   await page.goto("/collect");

@@ -7,7 +7,7 @@ export interface View {
   label: string;
   group: "Evidence" | "Observe" | "Control" | "Operate";
   /** Set while the view is a placeholder: the issue that brings it. */
-  arrivesWith?: "observer" | "control room" | "GitHub collection";
+  arrivesWith?: "observer" | "GitHub collection";
   summary: string;
 }
 
@@ -38,7 +38,6 @@ export const VIEWS: readonly View[] = [
     href: "/checklist",
     label: "Checklist",
     group: "Control",
-    arrivesWith: "control room",
     summary:
       "The handbook's twelve steps in running order, each with its role, who ticked it and when. Steps the " +
       "system can verify (secrets check, manifest check, observer run, …) tick themselves from the evidence.",
@@ -47,7 +46,6 @@ export const VIEWS: readonly View[] = [
     href: "/decision",
     label: "Go/No-Go",
     group: "Control",
-    arrivesWith: "control room",
     summary:
       "The reviewer records Go or No-Go beside the quality gate's recommendation; overriding a failing gate " +
       "needs a written rationale. The decision is written to PHASE3_AUDIT_SUMMARY.md and the audit log.",
@@ -56,7 +54,6 @@ export const VIEWS: readonly View[] = [
     href: "/kill-switch",
     label: "Kill switch",
     group: "Control",
-    arrivesWith: "control room",
     summary:
       "The incident commander engages it with a reason: in-flight work stops, the auto-audit workflow is " +
       "disabled and its runs cancelled, the manifest can roll back, a masked Slack status is posted. Release " +
@@ -66,7 +63,7 @@ export const VIEWS: readonly View[] = [
     href: "/secrets",
     label: "Secrets",
     group: "Operate",
-    arrivesWith: "control room",
+    arrivesWith: "observer",
     summary:
       "Checks that the required secrets are present and notes the recommended ones, without ever showing a " +
       "value; the result feeds checklist step 1 and the kill switch's restart checks.",

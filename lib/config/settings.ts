@@ -15,6 +15,14 @@ const eventName = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "a folder name of letters, digits, '.', '_' or '-'");
 
+/** "true"/"1" (and "false"/"0"/unset) from the environment; z.coerce.boolean would read "false" as true. */
+const flag = z
+  .preprocess(
+    (v) => (v === undefined ? "" : String(v).trim().toLowerCase()),
+    z.enum(["", "true", "1", "false", "0"], "true, 1, false or 0"),
+  )
+  .transform((v) => v === "true" || v === "1");
+
 const relativeDir = z
   .string()
   .min(1)
@@ -43,6 +51,8 @@ export const settingsSchema = z.object({
   NEXT_PUBLIC_SUPABASE_URL: optionalText.pipe(z.url().optional()),
   NEXT_PUBLIC_SUPABASE_ANON_KEY: optionalText,
   SLACK_WEBHOOK_URL: optionalText.pipe(z.url().optional()),
+  /** A `go` counts only when a second, different reviewer confirms it (DESIGN §6, issue 3). */
+  AUDIT_GO_REQUIRES_TWO_REVIEWERS: flag,
   RETRY_BACKOFF_SCALE: z.coerce.number().min(0).max(100).default(1),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
 });

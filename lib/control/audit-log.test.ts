@@ -26,6 +26,12 @@ describe("audit log chain", () => {
     expect(await verifyAuditChain(db)).toEqual({ ok: true, rows: 5, firstBadId: null, reason: null });
   });
 
+  it("verifies in id order past row 9 (ids compare as numbers, not text)", async () => {
+    for (let i = 6; i <= 12; i++)
+      await appendAuditEntry(db, { actor: "a", role: "operator", action: "x", target: `run-${i}` });
+    expect(await verifyAuditChain(db)).toEqual({ ok: true, rows: 12, firstBadId: null, reason: null });
+  });
+
   it("refuses UPDATE and DELETE even from the owner", async () => {
     await expect(db.query("update audit_log set action = 'x' where id = 2")).rejects.toThrow(/append-only/);
     await expect(db.query("delete from audit_log where id = 2")).rejects.toThrow(/append-only/);

@@ -66,7 +66,7 @@ export function hashAuditRow(row: Omit<AuditRow, "hash">): string {
 export async function verifyAuditChain(db: Database): Promise<ChainReport> {
   // detail::text is jsonb's canonical text, the same bytes the trigger hashed.
   const { rows } = await db.query<AuditRow>(
-    "select id::text, at_utc, actor, role, action, target, detail::text as detail, prev_hash, hash from audit_log order by id",
+    "select id::text, at_utc, actor, role, action, target, detail::text as detail, prev_hash, hash from audit_log order by audit_log.id",
   );
   let previous = GENESIS;
   for (const row of rows) {

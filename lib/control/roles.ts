@@ -20,7 +20,8 @@ export const PERMISSIONS = {
   "manifest.rollback": ["operator", "commander"],
   "collect.run": ["operator"],
   "observer.report": ["operator", "observer"],
-  "checklist.set": ["operator", "observer", "reviewer", "commander"],
+  // Observers act on nothing; steps 7–9 tick themselves from the observer's evidence or by a reviewer.
+  "checklist.set": ["operator", "reviewer", "commander"],
   "decision.record": ["reviewer"],
   "killswitch.engage": ["commander"],
   "killswitch.release": ["commander"],
