@@ -21,6 +21,18 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: "Serve the embedded database to other processes, or show its status",
     load: async () => (await import("./commands/db")).dbCommand,
   },
+  users: {
+    summary: "Add a dashboard account with a role, or list the accounts",
+    load: async () => (await import("./commands/users")).usersCommand,
+  },
+  killswitch: {
+    summary: "Engage or release the kill switch, or show its state",
+    load: async () => (await import("./commands/killswitch")).killswitchCommand,
+  },
+  "audit-verify": {
+    summary: "Verify the audit log's hash chain and name the first tampered row",
+    load: async () => (await import("./commands/audit-verify")).auditVerifyCommand,
+  },
   sample: {
     summary: "Generate the deterministic sample event (about 200 runs over 7 days)",
     load: async () => (await import("./commands/sample")).sampleCommand,

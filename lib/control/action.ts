@@ -4,7 +4,7 @@ import { AuthenticationError, ForbiddenError, InputError } from "../errors";
 import { appendAuditEntry } from "./audit-log";
 import { trackInFlight } from "./in-flight";
 import { throwIfKillSwitchEngaged, watchKillSwitch } from "./kill-switch";
-import { isAllowed, type Actor, type Permission } from "./roles";
+import { isAllowed, PERMISSIONS, type Actor, type Permission } from "./roles";
 
 /**
  * The one action client (DESIGN §2, STYLE "Server actions"): every mutation, from the dashboard
@@ -52,7 +52,8 @@ export async function runAction<S extends z.ZodType, O>(
   const { actor, db } = call;
   if (!actor) throw new AuthenticationError(`Sign in to ${action.name}`);
   if (!isAllowed(actor, action.permission)) {
-    throw new ForbiddenError(`The ${actor.role} role may not ${action.name} (allowed: ${action.permission})`);
+    const allowed = (PERMISSIONS[action.permission] as readonly string[]).join(", ");
+    throw new ForbiddenError(`The ${actor.role} role may not run ${action.name} (allowed roles: ${allowed})`);
   }
   if (!action.allowWhileEngaged) await throwIfKillSwitchEngaged(db);
   const parsed = action.schema.safeParse(call.input);

@@ -1,5 +1,5 @@
 import { promises as fs } from "node:fs";
-import type { EventPaths } from "../config/paths";
+import { toRepoRelative, type EventPaths } from "../config/paths";
 import type { Settings } from "../config/settings";
 import type { Database } from "../db";
 import { withFileLock, writeFileAtomic } from "../evidence/atomic-file";
@@ -21,11 +21,15 @@ export interface EngageContext {
   rollbackManifest: boolean;
   paths: EventPaths;
   db: Database;
+  /** The engaging action's own in-flight signal: aborted with the rest, but not counted. */
+  ownSignal?: AbortSignal;
 }
 
 export interface EngageStep {
   id: string;
   title: string;
+  /** Position in DESIGN §7's sequence: 2 GitHub (the default), 3 observer summary, 4 manifest, 5 Slack. */
+  order?: number;
   /** Returns a one-line detail; throws to report failure. Returns null when the step does not apply. */
   run(ctx: EngageContext): Promise<string | null>;
 }
@@ -46,6 +50,7 @@ export function registerEngageStep(step: EngageStep): void {
 const appendObserverSummary: EngageStep = {
   id: "observer-summary",
   title: "Append the reason to AUTO_OBSERVER_SUMMARY.md",
+  order: 3,
   run: async ({ actor, reason, paths }) => {
     const line = `- ${new Date().toISOString().replace(/\.\d+Z$/, "Z")} kill switch engaged by ${actor.email}: ${reason.replace(/\s+/g, " ")}\n`;
     await withFileLock(paths.observerSummary, async () => {
@@ -58,17 +63,19 @@ const appendObserverSummary: EngageStep = {
         : `${current.trimEnd()}\n${heading}${line}`;
       await writeFileAtomic(paths.observerSummary, next, { backup: false });
     });
-    return `appended to ${paths.observerSummary}`;
+    // Recorded and shown to people: relative to the repository root, like the manifest's paths.
+    return `appended to ${toRepoRelative(paths.observerSummary, paths.root)}`;
   },
 };
 
 const rollbackManifestStep: EngageStep = {
   id: "manifest-rollback",
   title: "Roll the manifest back to its last backup",
+  order: 4,
   run: async ({ rollbackManifest: asked, paths }) => {
     if (!asked) return null;
     const result = await rollbackManifest(paths.manifest);
-    return `restored ${result.entryCount} entries from ${result.restoredFrom}`;
+    return `restored ${result.entryCount} entries from ${toRepoRelative(result.restoredFrom, paths.root)}`;
   },
 };
 
@@ -76,7 +83,10 @@ export async function engageKillSwitch(ctx: EngageContext): Promise<StepResult[]
   await setKillSwitchState(ctx.db, ctx.actor, "engaged", ctx.reason, {
     rollback_manifest: ctx.rollbackManifest,
   });
-  const aborted = abortInFlight(`kill switch engaged by ${ctx.actor.email}: ${ctx.reason}`);
+  const ownWasRunning = ctx.ownSignal !== undefined && !ctx.ownSignal.aborted;
+  const aborted =
+    abortInFlight(`kill switch engaged by ${ctx.actor.email}: ${ctx.reason}`) -
+    (ownWasRunning && ctx.ownSignal?.aborted ? 1 : 0);
   const results: StepResult[] = [
     {
       id: "persist",
@@ -85,7 +95,10 @@ export async function engageKillSwitch(ctx: EngageContext): Promise<StepResult[]
       detail: `${aborted} in-flight task(s) aborted`,
     },
   ];
-  for (const step of [...registered, appendObserverSummary, rollbackManifestStep]) {
+  const steps = [...registered, appendObserverSummary, rollbackManifestStep].sort(
+    (a, b) => (a.order ?? 2) - (b.order ?? 2),
+  );
+  for (const step of steps) {
     let result: StepResult;
     try {
       const detail = await step.run(ctx);

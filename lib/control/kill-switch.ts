@@ -67,7 +67,9 @@ export async function setKillSwitchState(
     await appendAuditEntry(tx, {
       actor: actor.email,
       role: actor.role,
-      action: state === "engaged" ? "killswitch.engage" : "killswitch.release",
+      // The state change itself; an action that caused it (killswitch.engage/release) audits its
+      // own outcome after it, and an automatic trip has only this entry.
+      action: state === "engaged" ? "killswitch.engaged" : "killswitch.released",
       detail: { reason, ...detail },
     });
   });

@@ -49,8 +49,16 @@ async function checkManifestIntegrity(paths: EventPaths): Promise<RestartCheck> 
 
 async function checkSupabase(settings: Settings, fetchImpl: typeof fetch): Promise<RestartCheck> {
   const title = "Supabase test request returns 2xx";
-  if (!settings.SUPABASE_URL || !settings.SUPABASE_SERVICE_KEY) {
+  if (!settings.SUPABASE_URL) {
     return { id: "supabase", title, status: "skipped", detail: "embedded mode: SUPABASE_URL is not set" };
+  }
+  if (!settings.SUPABASE_SERVICE_KEY) {
+    return {
+      id: "supabase",
+      title,
+      status: "fail",
+      detail: "SUPABASE_URL is set but SUPABASE_SERVICE_KEY is not",
+    };
   }
   const url = new URL(
     `rest/v1/${settings.SUPABASE_METRICS_TABLE}?select=run_id&limit=1`,

@@ -20,8 +20,8 @@ export const PERMISSIONS = {
   "manifest.rollback": ["operator", "commander"],
   "collect.run": ["operator"],
   "observer.report": ["operator", "observer"],
-  // Observers act on nothing; steps 7–9 tick themselves from the observer's evidence or by a reviewer.
-  "checklist.set": ["operator", "reviewer", "commander"],
+  // Observers are refused per step by the checklist action itself, which names who may set it.
+  "checklist.set": ["operator", "observer", "reviewer", "commander"],
   "decision.record": ["reviewer"],
   "killswitch.engage": ["commander"],
   "killswitch.release": ["commander"],

@@ -1,6 +1,7 @@
 import "server-only";
 import path from "node:path";
 import { cookies, headers } from "next/headers";
+import { cache } from "react";
 import { authenticate, findAccount } from "../control/accounts";
 import type { Actor } from "../control/roles";
 import { loadSessionSecret } from "../control/session-secret";
@@ -23,9 +24,10 @@ function getSessionSecret(): Buffer {
 /**
  * Who is calling, re-read on every request: in embedded mode from the account (a disabled
  * account or a changed role takes effect at once, whatever the cookie says), in Supabase mode
- * from the verified token's app_metadata.
+ * from the verified token's app_metadata. Memoised per request (React cache): the header, the
+ * layout and the page ask once between them.
  */
-export async function getSessionActor(): Promise<Actor | null> {
+export const getSessionActor = cache(async (): Promise<Actor | null> => {
   const supabase = getSupabaseAuthConfig(getSettings());
   if (supabase) {
     const { data, error } = await (await createSupabaseServerClient(supabase)).auth.getClaims();
@@ -36,7 +38,7 @@ export async function getSessionActor(): Promise<Actor | null> {
   const account = await findAccount(await getDatabase(getSettings()), payload.sub);
   if (!account || account.disabled) return null;
   return { id: account.id, email: account.email, role: account.role, via: "web" };
-}
+});
 
 export type SignInOutcome = { ok: true; actor: Actor } | { ok: false; reason: "credentials" | "no-role" };
 
