@@ -107,8 +107,12 @@ describe("killswitch command", () => {
     expect(stdout).toMatch(
       /check=secrets status=fail detail="missing: SUPABASE_SERVICE_KEY \(needed by SUPABASE_URL\)"/,
     );
-    expect(stdout).toMatch(/kill_switch=engaged release=refused failed=secrets\n$/);
-    expect(stderr).toMatch(/release refused: secrets check failed/);
+    // The Supabase test request cannot be made without the key either: it fails too, naming it.
+    expect(stdout).toMatch(
+      /check=supabase status=fail detail="SUPABASE_URL is set but SUPABASE_SERVICE_KEY is not"/,
+    );
+    expect(stdout).toMatch(/kill_switch=engaged release=refused failed=secrets,supabase\n$/);
+    expect(stderr).toMatch(/release refused: secrets check failed \(.*\); supabase check failed \(/);
   });
 
   it("refuses release with 1 when only the manifest check fails", async () => {
