@@ -38,7 +38,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             <KillSwitchBanner banner={banner} detailed={false} />
           )}
           <div className="flex min-h-[calc(100vh-3rem)]">
-            <Sidebar />
+            {/* Signed out, the navigation would only lead back to the sign-in form. */}
+            {actor ? <Sidebar /> : null}
             <main id="main" tabIndex={-1} className="min-w-0 flex-1 px-6 py-5 focus:outline-none">
               {children}
             </main>
