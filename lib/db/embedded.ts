@@ -14,6 +14,8 @@ import type { Database } from "./types";
  */
 const SOCKET_NAME = ".s.PGSQL.5432";
 const OPEN_TIMEOUT_MS = 30_000;
+/** How long an owner that is done keeps serving processes still connected to it. */
+const LINGER_MAX_MS = 60_000;
 
 export function getEmbeddedSocketPath(dataDir: string): string {
   return path.join(dataDir, SOCKET_NAME);
@@ -78,6 +80,10 @@ async function becomeOwner(dataDir: string): Promise<Database | null> {
   rmSync(socketPath, { force: true });
   const server = new PGLiteSocketServer({ db: pglite, path: socketPath, maxConnections: 512 });
   const shutdown = async () => {
+    // Others may be mid-command on our socket (a CLI owner with the dashboard or other CLIs
+    // connected): serve until they are done, so a handover never cuts a transaction short.
+    const until = Date.now() + LINGER_MAX_MS;
+    while (server.getStats().activeConnections > 0 && Date.now() < until) await sleep(50);
     await server.stop().catch(() => undefined);
     await pglite.close().catch(() => undefined);
     rmSync(socketPath, { force: true });
