@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition, type FormEvent } from "react";
 import { formatUtc } from "@/components/ui/format";
 import { setChecklistStep } from "@/lib/web/actions/set-checklist-step";
+import { TableHead } from "@/components/ui/table-head";
 
 /** One step as the page shows it: plain data, prepared on the server. */
 export interface ChecklistRow {
@@ -67,36 +68,18 @@ export function ChecklistTable({ rows }: { rows: ChecklistRow[] }) {
       <div className="overflow-x-auto rounded border border-zinc-200 bg-white">
         <table className="w-full border-collapse text-left text-sm">
           <caption className="sr-only">Handbook checklist, steps 1 to 12 in running order</caption>
-          <thead className="border-b border-zinc-200 bg-zinc-50 text-xs text-zinc-600">
-            <tr>
-              <th scope="col" className="px-3 py-2 font-medium">
-                #
-              </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Step
-              </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Role
-              </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Status
-              </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                By · when (UTC)
-              </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Note
-              </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Verification
-              </th>
-              {anyEditable ? (
-                <th scope="col" className="px-3 py-2 font-medium">
-                  Change
-                </th>
-              ) : null}
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              "#",
+              "Step",
+              "Role",
+              "Status",
+              "By · when (UTC)",
+              "Note",
+              "Verification",
+              ...(anyEditable ? ["Change"] : []),
+            ]}
+          />
           <tbody>
             {rows.map((row) => (
               <tr key={row.step} className="border-b border-zinc-100 align-top last:border-0">

@@ -1,6 +1,7 @@
 import { formatUtc } from "@/components/ui/format";
 import { decisionLabel, type DecisionRecord } from "@/lib/control/decisions-store";
 import { GateBadge } from "./quality-gate-panel";
+import { TableHead } from "@/components/ui/table-head";
 
 /** Every decision, newest first. Decisions are never edited: each one supersedes the one before. */
 export function DecisionHistory({ history }: { history: readonly DecisionRecord[] }) {
@@ -9,31 +10,9 @@ export function DecisionHistory({ history }: { history: readonly DecisionRecord[
     <div className="overflow-x-auto rounded border border-zinc-200 bg-white">
       <table className="w-full border-collapse text-left text-sm">
         <caption className="sr-only">Go/No-Go decisions, newest first</caption>
-        <thead className="border-b border-zinc-200 bg-zinc-50 text-xs text-zinc-600">
-          <tr>
-            <th scope="col" className="px-3 py-2 font-medium">
-              #
-            </th>
-            <th scope="col" className="px-3 py-2 font-medium">
-              Decision
-            </th>
-            <th scope="col" className="px-3 py-2 font-medium">
-              State
-            </th>
-            <th scope="col" className="px-3 py-2 font-medium">
-              Gate
-            </th>
-            <th scope="col" className="px-3 py-2 font-medium">
-              By · when (UTC)
-            </th>
-            <th scope="col" className="px-3 py-2 font-medium">
-              Rationale
-            </th>
-            <th scope="col" className="px-3 py-2 font-medium">
-              Supersedes
-            </th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={["#", "Decision", "State", "Gate", "By · when (UTC)", "Rationale", "Supersedes"]}
+        />
         <tbody>
           {history.map((d) => (
             <tr key={d.id} className="border-b border-zinc-100 align-top last:border-0">

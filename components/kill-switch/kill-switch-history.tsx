@@ -1,5 +1,6 @@
 import { formatUtc } from "@/components/ui/format";
 import type { KillSwitchEvent } from "@/lib/control/kill-switch-history";
+import { TableHead } from "@/components/ui/table-head";
 
 const ACTION: Record<KillSwitchEvent["action"], string> = {
   engage: "Engaged",
@@ -32,25 +33,7 @@ export function KillSwitchHistory({ events }: { events: KillSwitchEvent[] }) {
     <div className="overflow-x-auto rounded border border-zinc-200 bg-white">
       <table className="w-full text-left">
         <caption className="sr-only">Kill switch history, newest first</caption>
-        <thead className="border-b border-zinc-200 bg-zinc-50 text-xs text-zinc-600">
-          <tr>
-            <th scope="col" className="px-3 py-2 font-medium">
-              When (UTC)
-            </th>
-            <th scope="col" className="px-3 py-2 font-medium">
-              Event
-            </th>
-            <th scope="col" className="px-3 py-2 font-medium">
-              Who
-            </th>
-            <th scope="col" className="px-3 py-2 font-medium">
-              Reason
-            </th>
-            <th scope="col" className="px-3 py-2 font-medium">
-              Detail
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={["When (UTC)", "Event", "Who", "Reason", "Detail"]} />
         <tbody className="divide-y divide-zinc-100">
           {events.map((event) => (
             <tr key={event.id} className={event.action === "step" ? "text-zinc-600" : ""}>
