@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openEmbedded } from "../lib/db/embedded";
 import { startDbServer } from "./support/db-server";
+import { makeRunRecord } from "./support/run-record";
 
 /**
  * The kill switch across processes, as an operator meets it: the bundled CLI's scripts against a
@@ -43,21 +44,7 @@ function sh(script: string, args: string[]) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-const record = (runId: string) => ({
-  run_id: runId,
-  trigger_mode: "manual_dispatch",
-  status: "success",
-  sha_parity: true,
-  retries: 0,
-  retry_origin: null,
-  run_started_at_utc: "2025-11-14T09:00:00Z",
-  run_completed_at_utc: "2025-11-14T09:04:00Z",
-  duration_sec: 240,
-  prov_sha: "",
-  computed_sha: "",
-  observer_run_id: "obs-1",
-  observer_notes: "",
-});
+const record = (runId: string) => makeRunRecord(runId);
 
 const manifestArgs = (runId: string) => [
   "--run-id",

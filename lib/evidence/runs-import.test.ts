@@ -6,27 +6,18 @@ import { InputError } from "../errors";
 import type { RunRecord } from "./run-record";
 import { importRuns, parseRunsFile, RunsImportInvalidError } from "./runs-import";
 import { readRunsSummary, writeRunsSummary } from "./runs-summary";
+import { makeRunRecord } from "../../test/support/run-record";
 
 const SHA = "b".repeat(64);
 
-function record(runId: string, extra: Record<string, unknown> = {}) {
-  return {
-    run_id: runId,
-    trigger_mode: "manual_dispatch",
-    status: "success",
-    sha_parity: true,
-    retries: 0,
-    retry_origin: null,
-    run_started_at_utc: "2025-11-14T09:00:00Z",
+const record = (runId: string, extra: Record<string, unknown> = {}) =>
+  makeRunRecord(runId, {
     run_completed_at_utc: "2025-11-14T09:05:00Z",
     duration_sec: 300,
     prov_sha: SHA,
     computed_sha: SHA,
-    observer_run_id: "obs-1",
-    observer_notes: "",
     ...extra,
-  };
-}
+  });
 
 const HEADER =
   "run_id,trigger_mode,status,sha_parity,retries,retry_origin,run_started_at_utc,run_completed_at_utc,duration_sec,prov_sha,computed_sha,observer_run_id,observer_notes,retry_exhausted,supabase_response_code";

@@ -8,25 +8,12 @@ import type { CommandContext } from "../command";
 import type { Database } from "../../db";
 import { openTestDatabase } from "../../../test/support/test-database";
 import { runsImportCommand } from "./runs-import";
+import { makeRunRecord } from "../../../test/support/run-record";
 
 const SHA = "c".repeat(64);
 
-const record = (runId: string, extra: Record<string, unknown> = {}) => ({
-  run_id: runId,
-  trigger_mode: "manual_dispatch",
-  status: "success",
-  sha_parity: true,
-  retries: 0,
-  retry_origin: null,
-  run_started_at_utc: "2025-11-14T09:00:00Z",
-  run_completed_at_utc: "2025-11-14T09:04:00Z",
-  duration_sec: 240,
-  prov_sha: SHA,
-  computed_sha: SHA,
-  observer_run_id: "obs-1",
-  observer_notes: "",
-  ...extra,
-});
+const record = (runId: string, extra: Record<string, unknown> = {}) =>
+  makeRunRecord(runId, { prov_sha: SHA, computed_sha: SHA, ...extra });
 
 // One database per file, opened on first use: the commands check the kill switch and audit in it.
 let database: Promise<Database> | null = null;
