@@ -6,6 +6,7 @@ import { hasSecretShape } from "../notify/patterns";
 import { defineAction } from "./action";
 import { describeEngagement, getKillSwitchStatus } from "./kill-switch";
 import { engageKillSwitch, releaseKillSwitch } from "./kill-switch-engage";
+import "./kill-switch-steps";
 
 /**
  * The commander's kill switch actions (DESIGN §7), for the dashboard and the CLI alike. Where
@@ -50,6 +51,8 @@ export function engageKillSwitchAction(env: KillSwitchEnv) {
         reason: input.reason,
         rollbackManifest: input.rollbackManifest,
         paths: env.paths,
+        settings: env.settings,
+        fetchImpl: env.fetchImpl,
         ownSignal: signal,
       });
     },

@@ -12,15 +12,18 @@ import type { Actor } from "./roles";
 
 /**
  * The engage sequence of DESIGN §7. Persisting the state comes first and always; then every step
- * runs whatever the others did, and each result is recorded. Later work (GitHub disable/cancel,
- * Slack status) registers its steps with registerEngageStep.
+ * runs whatever the others did, and each result is recorded. Steps bound to outside systems
+ * (GitHub disable/cancel, Slack status) register in kill-switch-steps.ts.
  */
 export interface EngageContext {
   actor: Actor;
   reason: string;
   rollbackManifest: boolean;
   paths: EventPaths;
+  settings: Settings;
   db: Database;
+  /** Outside calls (Slack, GitHub) go through it; tests point it at local servers. */
+  fetchImpl?: typeof fetch;
   /** The engaging action's own in-flight signal: aborted with the rest, but not counted. */
   ownSignal?: AbortSignal;
 }
@@ -129,7 +132,7 @@ export interface ReleaseOutcome {
 
 /** Releases only when no restart check fails; the checks' results are recorded either way. */
 export async function releaseKillSwitch(
-  ctx: Omit<EngageContext, "rollbackManifest" | "reason"> & { settings: Settings; fetchImpl?: typeof fetch },
+  ctx: Omit<EngageContext, "rollbackManifest" | "reason">,
 ): Promise<ReleaseOutcome> {
   const status = await getKillSwitchStatus(ctx.db);
   if (status.state !== "engaged")
@@ -148,7 +151,12 @@ export async function releaseKillSwitch(
   return { released: true, checks };
 }
 
-type ReleaseStep = (ctx: { settings: Settings; paths: EventPaths; actor: Actor }) => Promise<void>;
+type ReleaseStep = (ctx: {
+  settings: Settings;
+  paths: EventPaths;
+  actor: Actor;
+  fetchImpl?: typeof fetch;
+}) => Promise<void>;
 const releaseSteps: ReleaseStep[] = [];
 
 /** Later work (re-enabling the workflow) hooks into a successful release here. */

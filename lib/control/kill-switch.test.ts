@@ -52,6 +52,7 @@ describe("kill switch", () => {
       reason: "parity drift on 3 runs",
       rollbackManifest: false,
       paths,
+      settings: parseSettings({}),
     });
     expect(task.signal.aborted).toBe(true);
     expect(results.map((r) => [r.id, r.status])).toEqual([
@@ -87,6 +88,7 @@ describe("kill switch", () => {
       reason: "r",
       rollbackManifest: false,
       paths,
+      settings: parseSettings({}),
     });
     expect(results.find((r) => r.id === "test-failing")).toMatchObject({
       status: "failed",
@@ -108,6 +110,7 @@ describe("kill switch", () => {
       reason: "manifest integrity",
       rollbackManifest: true,
       paths,
+      settings: parseSettings({}),
     });
     expect(results.find((r) => r.id === "manifest-rollback")?.status).toBe("done");
     const manifest = JSON.parse(await readFile(paths.manifest, "utf8")) as { entries: { run_id: string }[] };
@@ -116,7 +119,14 @@ describe("kill switch", () => {
 
   it("refuses release while a restart check fails, then releases when they pass", async () => {
     await updateManifestEntry(paths.manifest, entry("run-1"));
-    await engageKillSwitch({ db, actor: commander, reason: "r", rollbackManifest: false, paths });
+    await engageKillSwitch({
+      db,
+      actor: commander,
+      reason: "r",
+      rollbackManifest: false,
+      paths,
+      settings: parseSettings({}),
+    });
     const broken = parseSettings({ SUPABASE_URL: "http://127.0.0.1:9" });
     const refused = await releaseKillSwitch({ db, actor: commander, paths, settings: broken });
     expect(refused.released).toBe(false);
@@ -137,7 +147,14 @@ describe("kill switch", () => {
   it("stops work in another process's view within a second of the engagement", async () => {
     const watcher = watchKillSwitch(db, 100);
     const engagedAt = Date.now();
-    await engageKillSwitch({ db, actor: commander, reason: "r", rollbackManifest: false, paths });
+    await engageKillSwitch({
+      db,
+      actor: commander,
+      reason: "r",
+      rollbackManifest: false,
+      paths,
+      settings: parseSettings({}),
+    });
     await new Promise<void>((resolve) =>
       watcher.signal.addEventListener("abort", () => resolve(), { once: true }),
     );
