@@ -33,6 +33,14 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: "Verify the audit log's hash chain and name the first tampered row",
     load: async () => (await import("./commands/audit-verify")).auditVerifyCommand,
   },
+  "runs-validate": {
+    summary: "Validate RUNS_SUMMARY.json against the run record schema",
+    load: async () => (await import("./commands/runs-validate")).runsValidateCommand,
+  },
+  "retry-guard": {
+    summary: "Check that the retry table in code still matches the retry policy",
+    load: async () => (await import("./commands/retry-guard")).retryGuardCommand,
+  },
   sample: {
     summary: "Generate the deterministic sample event (about 200 runs over 7 days)",
     load: async () => (await import("./commands/sample")).sampleCommand,

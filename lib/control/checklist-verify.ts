@@ -117,6 +117,22 @@ const verifyDecision: StepVerifier = async ({ db, event }) => {
   };
 };
 
+/** Step 2: the last retry guard run (scripts/phase4-retry-guard.sh), recorded in the audit log. */
+const verifyRetryGuard: StepVerifier = async ({ db }) => {
+  const { rows } = await db.query<{ at_utc: string; actor: string; detail: { ok?: boolean } }>(
+    "select at_utc, actor, detail from audit_log where action = 'retry.guard' order by id desc limit 1",
+  );
+  const last = rows[0];
+  if (!last)
+    return { status: "unverified", detail: "the retry guard has not run (scripts/phase4-retry-guard.sh)" };
+  if (last.detail.ok !== true)
+    return {
+      status: "unverified",
+      detail: `the retry guard of ${last.at_utc} found the code and the policy apart`,
+    };
+  return { status: "verified", evidence: `retry guard green, run by ${last.actor}`, at: last.at_utc };
+};
+
 const pending = (work: string): StepVerifier => {
   const result: Verification = { status: "pending", detail: `verifiable once the ${work} work lands` };
   return async () => result;
@@ -124,7 +140,7 @@ const pending = (work: string): StepVerifier => {
 
 const verifiers = new Map<number, StepVerifier>([
   [1, pending("secrets check")],
-  [2, pending("retry guard (GitHub)")],
+  [2, verifyRetryGuard],
   [3, verifyManualRuns],
   [4, pending("GitHub collection")],
   [5, verifyArtifactEntries],

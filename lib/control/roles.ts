@@ -19,6 +19,7 @@ export const PERMISSIONS = {
   "manifest.update": ["operator"],
   "manifest.rollback": ["operator", "commander"],
   "collect.run": ["operator"],
+  "retry.guard": ["operator"],
   "observer.report": ["operator", "observer"],
   // Observers are refused per step by the checklist action itself, which names who may set it.
   "checklist.set": ["operator", "observer", "reviewer", "commander"],
