@@ -21,6 +21,10 @@ export const PERMISSIONS = {
   "collect.run": ["operator"],
   "retry.guard": ["operator"],
   "observer.report": ["operator", "observer"],
+  "notify.slack": ["operator", "observer"],
+  // Reads settings and records only names with present/missing: everyone may run it.
+  "secrets.check": ["operator", "observer", "reviewer", "commander"],
+  "metrics.upsert": ["operator", "observer"],
   // Observers are refused per step by the checklist action itself, which names who may set it.
   "checklist.set": ["operator", "observer", "reviewer", "commander"],
   "decision.record": ["reviewer"],
