@@ -178,6 +178,9 @@ export function KillSwitchControls({ state }: { state: KillSwitchState }) {
                     .join("; ")}.`}
             </p>
             <RestartCheckResults checks={release.data.checks} />
+            {release.data.steps.length > 0 ? (
+              <StepResults steps={release.data.steps} label="Release steps" />
+            ) : null}
           </>
         ) : null}
       </div>

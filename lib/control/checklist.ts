@@ -1,6 +1,7 @@
 import type { Queryable } from "../db";
 import type { ChecklistGateFacts } from "../observer/quality-gate";
 import { verifyStep, type EventFiles, type Verification } from "./checklist-verify";
+import "./checklist-verifiers";
 import type { Role } from "./roles";
 
 /**

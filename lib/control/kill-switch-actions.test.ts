@@ -59,8 +59,10 @@ describe("kill switch actions", () => {
     const steps = await engage(as("commander"));
     expect(steps.map((s) => [s.id, s.status])).toEqual([
       ["persist", "done"],
+      ["github-workflow", "skipped"],
       ["observer-summary", "done"],
       ["manifest-rollback", "skipped"],
+      ["slack", "skipped"],
     ]);
     expect(await getKillSwitchStatus(db)).toMatchObject({
       state: "engaged",
@@ -69,7 +71,7 @@ describe("kill switch actions", () => {
     });
     expect(await auditActions()).toEqual(["killswitch.engaged", "killswitch.engage"]);
     await release(as("service"));
-    await expect(engage(as("service"))).resolves.toHaveLength(3);
+    await expect(engage(as("service"))).resolves.toHaveLength(5);
   });
 
   it("refuse the observer, operator and reviewer roles and a caller not signed in, changing nothing", async () => {

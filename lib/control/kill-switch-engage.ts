@@ -128,6 +128,8 @@ export async function engageKillSwitch(ctx: EngageContext): Promise<StepResult[]
 export interface ReleaseOutcome {
   released: boolean;
   checks: RestartCheck[];
+  /** The release's own steps (re-enable the workflow), each recorded like the engage steps. */
+  steps: StepResult[];
 }
 
 /** Releases only when no restart check fails; the checks' results are recorded either way. */
@@ -144,22 +146,49 @@ export async function releaseKillSwitch(
       "insert into kill_switch_events (action, actor, reason, detail) values ('check', $1, $2, $3::jsonb)",
       [ctx.actor.email, "release refused: restart checks failed", JSON.stringify({ checks })],
     );
-    return { released: false, checks };
+    return { released: false, checks, steps: [] };
   }
   await setKillSwitchState(ctx.db, ctx.actor, "released", "restart checks passed", { checks });
-  for (const step of releaseSteps) await step(ctx).catch(() => undefined);
-  return { released: true, checks };
+  const steps: StepResult[] = [];
+  for (const step of releaseSteps) {
+    let result: StepResult;
+    try {
+      const detail = await step.run(ctx);
+      result = {
+        id: step.id,
+        title: step.title,
+        status: detail === null ? "skipped" : "done",
+        detail: detail ?? "not configured",
+      };
+    } catch (error) {
+      // Released all the same: the checks passed; a failed re-enable is shown and recorded to act on.
+      result = { id: step.id, title: step.title, status: "failed", detail: (error as Error).message };
+    }
+    steps.push(result);
+    await ctx.db
+      .query(
+        "insert into kill_switch_events (action, actor, reason, detail) values ('step', $1, $2, $3::jsonb)",
+        [ctx.actor.email, "release", JSON.stringify(result)],
+      )
+      .catch(() => undefined);
+  }
+  return { released: true, checks, steps };
 }
 
-type ReleaseStep = (ctx: {
-  settings: Settings;
-  paths: EventPaths;
-  actor: Actor;
-  fetchImpl?: typeof fetch;
-}) => Promise<void>;
+export interface ReleaseStep {
+  id: string;
+  title: string;
+  /** Returns a one-line detail, null when it does not apply; throws to report failure. */
+  run(ctx: {
+    settings: Settings;
+    paths: EventPaths;
+    actor: Actor;
+    fetchImpl?: typeof fetch;
+  }): Promise<string | null>;
+}
 const releaseSteps: ReleaseStep[] = [];
 
-/** Later work (re-enabling the workflow) hooks into a successful release here. */
+/** Outside systems (re-enabling the workflow) hook into a successful release here. */
 export function registerReleaseStep(step: ReleaseStep): void {
-  releaseSteps.push(step);
+  if (!releaseSteps.some((s) => s.id === step.id)) releaseSteps.push(step);
 }

@@ -10,7 +10,12 @@ import { KillSwitchEngagedError } from "../errors";
 import { verifyAuditChain } from "./audit-log";
 import { trackInFlight } from "./in-flight";
 import { getKillSwitchStatus, throwIfKillSwitchEngaged, watchKillSwitch } from "./kill-switch";
-import { engageKillSwitch, registerEngageStep, releaseKillSwitch } from "./kill-switch-engage";
+import {
+  engageKillSwitch,
+  registerEngageStep,
+  registerReleaseStep,
+  releaseKillSwitch,
+} from "./kill-switch-engage";
 import type { Actor } from "./roles";
 
 const commander: Actor = { id: "c1", email: "ic@example.test", role: "commander", via: "web" };
@@ -142,6 +147,32 @@ describe("kill switch", () => {
     expect(ok.checks.find((c) => c.id === "supabase")?.status).toBe("skipped");
     expect((await getKillSwitchStatus(db)).state).toBe("released");
     await expect(throwIfKillSwitchEngaged(db)).resolves.toBeUndefined();
+  });
+
+  it("releases all the same when a release step fails, and shows and records the failure", async () => {
+    registerReleaseStep({
+      id: "test-failing-release",
+      title: "A release step that fails",
+      run: async () => {
+        throw new Error("GitHub said 502");
+      },
+    });
+    await updateManifestEntry(paths.manifest, entry("run-1"));
+    const settings = parseSettings({});
+    await engageKillSwitch({ db, actor: commander, reason: "r", rollbackManifest: false, paths, settings });
+    const outcome = await releaseKillSwitch({ db, actor: commander, paths, settings });
+    expect(outcome.released).toBe(true);
+    expect(outcome.steps.find((s) => s.id === "test-failing-release")).toMatchObject({
+      status: "failed",
+      detail: "GitHub said 502",
+    });
+    const { rows } = await db.query<{ detail: { id: string; status: string } }>(
+      "select detail from kill_switch_events where action = 'step' and reason = 'release'",
+    );
+    expect(rows.map((r) => [r.detail.id, r.detail.status])).toContainEqual([
+      "test-failing-release",
+      "failed",
+    ]);
   });
 
   it("stops work in another process's view within a second of the engagement", async () => {

@@ -1,6 +1,7 @@
 import type { EventPaths } from "../config/paths";
 import type { Settings } from "../config/settings";
 import { checkManifest } from "../evidence/manifest";
+import { checkSecrets, describeMissingRequired } from "./secrets-check";
 
 /**
  * The restart checks a release requires (DESIGN §7): the secrets the configured integrations need
@@ -14,24 +15,16 @@ export interface RestartCheck {
   detail: string;
 }
 
-/** Pairs where the first setting configures an integration and the second is the secret it needs. */
-const NEEDS: [keyof Settings, keyof Settings][] = [
-  ["GITHUB_REPOSITORY", "GITHUB_TOKEN"],
-  ["SUPABASE_URL", "SUPABASE_SERVICE_KEY"],
-  ["NEXT_PUBLIC_SUPABASE_URL", "NEXT_PUBLIC_SUPABASE_ANON_KEY"],
-];
-
-function checkSecrets(settings: Settings): RestartCheck {
-  // Names only, never values or lengths.
-  const missing = NEEDS.filter(
-    ([uses, secret]) => settings[uses] !== undefined && settings[secret] === undefined,
-  ).map(([uses, secret]) => `${secret} (needed by ${uses})`);
+function checkRequiredSecrets(settings: Settings): RestartCheck {
+  // The secrets check's one definition of "required" (secrets-check.ts); names only, never values.
+  const result = checkSecrets(settings);
+  const recommended = result.missingRecommended.length;
+  const noted = recommended === 0 ? "" : ` (${recommended} recommended missing: see the secrets check)`;
   return {
     id: "secrets",
     title: "Required secrets present",
-    status: missing.length === 0 ? "pass" : "fail",
-    detail:
-      missing.length === 0 ? "every configured integration has its secret" : `missing: ${missing.join(", ")}`,
+    status: result.ok ? "pass" : "fail",
+    detail: result.ok ? `every required setting is present${noted}` : describeMissingRequired(result),
   };
 }
 
@@ -92,7 +85,7 @@ export async function runRestartChecks(
   fetchImpl: typeof fetch = fetch,
 ): Promise<RestartCheck[]> {
   return [
-    checkSecrets(settings),
+    checkRequiredSecrets(settings),
     await checkManifestIntegrity(paths),
     await checkSupabase(settings, fetchImpl),
   ];

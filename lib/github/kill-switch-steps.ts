@@ -88,8 +88,13 @@ const engageStep: EngageStep = {
 registerEngageStep(engageStep);
 
 /** After the restart checks pass, the workflow runs again. */
-registerReleaseStep(async ({ settings, fetchImpl }) => {
-  if (!isGitHubConfigured(settings)) return;
-  const signal = AbortSignal.timeout(GITHUB_STEP_DEADLINE_MS);
-  await createGitHubClient(settings, { fetchImpl, signal }).enableWorkflow(settings.AUDIT_WORKFLOW);
+registerReleaseStep({
+  id: "github-workflow-enable",
+  title: "Re-enable the auto-audit workflow",
+  run: async ({ settings, fetchImpl }) => {
+    if (!isGitHubConfigured(settings)) return null;
+    const signal = AbortSignal.timeout(GITHUB_STEP_DEADLINE_MS);
+    await createGitHubClient(settings, { fetchImpl, signal }).enableWorkflow(settings.AUDIT_WORKFLOW);
+    return `enabled ${settings.AUDIT_WORKFLOW}`;
+  },
 });

@@ -83,8 +83,10 @@ describe("killswitch command", () => {
       [
         'kill_switch=engaged by=cli:github:octo reason="manifest drift on run 1"',
         '  step=persist status=done detail="0 in-flight task(s) aborted"',
+        '  step=github-workflow status=skipped detail="not asked"',
         '  step=observer-summary status=done detail="appended to docs/reports/ev/AUTO_OBSERVER_SUMMARY.md"',
         '  step=manifest-rollback status=skipped detail="not asked"',
+        '  step=slack status=skipped detail="not asked"',
         "",
       ].join("\n"),
     );
@@ -128,7 +130,7 @@ describe("killswitch command", () => {
     const { code, stdout } = await run(["release"]);
     expect(code).toBe(0);
     expect(stdout).toMatch(
-      /^ {2}check=secrets status=pass .*\n {2}check=manifest status=pass detail="1 entries valid"\n {2}check=supabase status=skipped .*\nkill_switch=released by=cli:github:octo\n$/,
+      /^ {2}check=secrets status=pass .*\n {2}check=manifest status=pass detail="1 entries valid"\n {2}check=supabase status=skipped .*\n {2}step=github-workflow-enable status=skipped detail="not configured"\nkill_switch=released by=cli:github:octo\n$/,
     );
     expect(JSON.parse((await run(["status", "--json"])).stdout)).toMatchObject({ state: "released" });
     expect((await run(["release"])).stderr).toMatch(/not engaged \(state: released\)/);

@@ -92,6 +92,7 @@ export const killswitchCommand: Command = {
     const failed = outcome.checks.filter((c) => c.status === "fail");
     const lines = outcome.checks
       .map((c) => `  check=${c.id} status=${c.status} detail=${token(shown(c.detail))}`)
+      .concat(outcome.steps.map((s) => `  step=${s.id} status=${s.status} detail=${token(shown(s.detail))}`))
       .concat(
         outcome.released
           ? [`kill_switch=released by=${token(call.actor.email)}`]
@@ -105,6 +106,7 @@ export const killswitchCommand: Command = {
         state: outcome.released ? "released" : "engaged",
         released: outcome.released,
         checks: outcome.checks,
+        steps: outcome.steps,
         failed: failed.map((c) => c.id),
       },
       lines.join("\n"),
