@@ -56,6 +56,12 @@ const WRITES: { what: string; sql: string; params?: unknown[]; allowed: Role[] }
     allowed: ["reviewer"],
   },
   {
+    what: "record a runs mirror's bookkeeping",
+    sql: "insert into runs_mirror_state (event, digest) values ($1, 'd')",
+    params: [`e-${Math.random()}`],
+    allowed: ["operator"],
+  },
+  {
     what: "engage the kill switch",
     sql: "update kill_switch set state = 'armed', changed_by = 'x' where id returning id",
     allowed: ["commander"],
@@ -76,6 +82,7 @@ function suite(name: string, open: () => Promise<Database>) {
       it(`lets ${role} read every table`, async () => {
         for (const table of [
           "runs",
+          "runs_mirror_state",
           "phase4_audit_metrics",
           "checklist_state",
           "decisions",

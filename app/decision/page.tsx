@@ -13,6 +13,7 @@ import { getKillSwitchStatus } from "@/lib/control/kill-switch";
 import { isAllowed } from "@/lib/control/roles";
 import { getDatabase } from "@/lib/db";
 import { getEventContext } from "@/lib/web/event-data";
+import { loadKpiGateFacts } from "@/lib/web/kpi-view";
 import { getSessionActor } from "@/lib/web/session";
 
 export const dynamic = "force-dynamic";
@@ -24,7 +25,8 @@ export default async function DecisionPage() {
   const db = await getDatabase(settings);
   const [actor, { gate }, history, killSwitch] = await Promise.all([
     getSessionActor(),
-    evaluateQualityGate(db, ctx.event, ctx.paths),
+    // The KPI facts from the KPI view's own data function: the two views never disagree.
+    loadKpiGateFacts().then((kpis) => evaluateQualityGate(db, ctx.event, ctx.paths, { kpis })),
     listDecisions(db, ctx.event),
     getKillSwitchStatus(db),
   ]);

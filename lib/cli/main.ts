@@ -1,6 +1,7 @@
 import { exitCodeOf, EXIT } from "../errors";
 import type { CommandContext } from "./command";
 import { lazyDatabase } from "./database";
+import { launchEmbeddedFromWorker } from "./embedded-launcher";
 import { COMMANDS } from "./registry";
 
 const GENERAL_HELP = `auditloop <command> [options]
@@ -61,6 +62,7 @@ async function dispatch(argv: string[], ctx: Omit<CommandContext, "argv">): Prom
 // Only when run as the bundled entry (dist/cli/main.mjs), not when imported by tests.
 const entryUrl = process.argv[1] ? new URL(`file://${process.argv[1]}`).href : "";
 if (import.meta.url === entryUrl) {
+  launchEmbeddedFromWorker(process.argv[1] ?? "");
   const controller = new AbortController();
   process.once("SIGINT", () => controller.abort(new Error("interrupted (SIGINT)")));
   process.once("SIGTERM", () => controller.abort(new Error("terminated (SIGTERM)")));

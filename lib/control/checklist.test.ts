@@ -95,10 +95,13 @@ describe("checklist: verification from the evidence", () => {
       verification: { status: "unverified", detail: "no Go/No-Go decision recorded" },
     });
     expect(byStep.get(1)?.verification).toEqual({
-      status: "pending",
-      detail: "verifiable once the secrets check work lands",
+      status: "unverified",
+      detail: "no secrets check recorded (scripts/phase4-secrets-check.sh or the Secrets view)",
     });
-    expect(byStep.get(7)?.verification).toMatchObject({ detail: "verifiable once the observer work lands" });
+    expect(byStep.get(7)?.verification).toEqual({
+      status: "unverified",
+      detail: "no observer run recorded for this event (scripts/phase4-observer-report.sh)",
+    });
     expect(byStep.get(10)?.verification).toEqual({ status: "manual" });
     expect(steps.filter((s) => s.checked).map((s) => s.step)).toEqual([3, 5, 6]);
   });

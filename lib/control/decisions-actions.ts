@@ -2,6 +2,7 @@ import path from "node:path";
 import { z } from "zod";
 import { InputError } from "../errors";
 import { hasSecretShape } from "../notify/patterns";
+import { getKpiGateFacts } from "../observer/kpi-data";
 import type { QualityGateResult } from "../observer/quality-gate";
 import { defineAction } from "./action";
 import { writeChecklistSection } from "./checklist-markdown";
@@ -58,7 +59,9 @@ export const recordDecisionAction = defineAction({
   permission: "decision.record",
   schema: recordDecisionSchema,
   run: async ({ actor, input, db, signal }): Promise<RecordDecisionResult> => {
-    const { gate } = await evaluateQualityGate(db, input.event, input.files);
+    // The same KPI facts the Go/No-Go page and the KPI view show (lib/observer/kpi-data.ts).
+    const kpis = await getKpiGateFacts(db, input.event);
+    const { gate } = await evaluateQualityGate(db, input.event, input.files, { kpis });
     const overriding = input.decision === "go" && gate.status === "fail";
     if (overriding && !input.override) {
       throw new InputError(

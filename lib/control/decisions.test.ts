@@ -7,6 +7,7 @@ import { getEventPaths, type EventPaths } from "../config/paths";
 import { parseSettings } from "../config/settings";
 import type { Database } from "../db";
 import { ForbiddenError, InputError } from "../errors";
+import { postSlackSummary } from "../notify/slack";
 import { generateSampleEvent } from "../sample/generate";
 import { runAction } from "./action";
 import { getChecklist } from "./checklist";
@@ -16,6 +17,8 @@ import { recordDecisionAction } from "./decisions-actions";
 import { CHANGE_LOG_HEADING, DECISION_HEADING, writeDecisionSummary } from "./decisions-markdown";
 import { getDecisionStatus, listDecisions } from "./decisions-store";
 import { setKillSwitchState } from "./kill-switch";
+import { retryGuardAction } from "./retry-guard-action";
+import { secretsCheckAction } from "./secrets-check-actions";
 import type { Actor, Role } from "./roles";
 
 const person = (role: Role, name: string): Actor => ({
@@ -26,6 +29,7 @@ const person = (role: Role, name: string): Actor => ({
 });
 const alice = person("reviewer", "alice");
 const bob = person("reviewer", "bob");
+const operator = person("operator", "olga");
 
 let root: string;
 let paths: EventPaths;
@@ -68,6 +72,35 @@ async function completeChecklist(): Promise<void> {
      select $2, s, true, 'manual', 'alice@example.test' from unnest($1::int[]) s`,
     [[1, 2, 4, 7, 8, 9, 10, 11], event],
   );
+  // The gate's KPI checks read the event's runs of the last 7 days: one clean run passes them.
+  await db.query(
+    `insert into runs (event, run_id, trigger_mode, status, sha_parity, retries, run_started_at_utc,
+       run_completed_at_utc, duration_sec)
+     values ($1, 'clean-run', 'scheduled', 'success', true, 0, now() - interval '2 hours', now() - interval '1 hour', 60)`,
+    [event],
+  );
+  // Step 7 verifies from the event's last observer run (its KPI snapshot).
+  await db.query(
+    `insert into kpi_snapshots (event, observer_run_id, as_of, window_days, kpis)
+     values ($1, 'obs-clean', now(), 7, '{"total_runs": 1}')`,
+    [event],
+  );
+  // Steps 1 and 9 verify from their evidence: a passing secrets check, a landed upsert, an excerpt.
+  // The upsert's retry_history row is step 8's evidence too (no retry outside 5xx/429).
+  await runAction(secretsCheckAction(parseSettings({})), { actor: alice, db, input: {} });
+  // Step 2 verifies from the last retry guard run.
+  const policy = path.resolve(__dirname, "../../docs/retry-policy.md");
+  await runAction(retryGuardAction(policy, "docs/retry-policy.md"), { actor: operator, db, input: {} });
+  await db.query(
+    "insert into retry_history (service, operation, run_id, attempt, status_code, decision) values ('supabase', 'upsert', 'clean-run', 1, 201, 'success')",
+  );
+  await postSlackSummary({
+    settings: parseSettings({}),
+    paths,
+    runId: "clean-run",
+    status: "success",
+    summary: "ok",
+  });
 }
 
 describe("quality gate at the moment of decision", () => {
@@ -114,6 +147,14 @@ describe("quality gate at the moment of decision", () => {
       parseSettings({ AUDIT_EVENT: "ev" }),
       await mkdtemp(path.join(root, "bare-")),
     );
+    // Step 9's excerpts live in the event folder: the bare one gets its own.
+    await postSlackSummary({
+      settings: parseSettings({}),
+      paths: other,
+      runId: "r1",
+      status: "success",
+      summary: "ok",
+    });
     for (const step of [3, 5, 6]) {
       await runAction(setChecklistStepAction, {
         actor: alice,

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import lockfile from "proper-lockfile";
+import { serveEmbedded, type EmbeddedServer } from "./embedded-server";
 import { openPostgres } from "./postgres";
 import type { Database } from "./types";
 
@@ -71,26 +72,23 @@ async function becomeOwner(dataDir: string): Promise<Database | null> {
   } catch {
     return null; // another process owns it and is still alive
   }
-  const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
-    import("@electric-sql/pglite"),
-    import("@electric-sql/pglite-socket"),
-  ]);
-  const pglite = await PGlite.create(path.join(dataDir, "pglite"));
   const socketPath = getEmbeddedSocketPath(dataDir);
-  rmSync(socketPath, { force: true });
-  const server = new PGLiteSocketServer({ db: pglite, path: socketPath, maxConnections: 512 });
+  let server: EmbeddedServer;
+  try {
+    server = await serveEmbedded({ pgliteDir: path.join(dataDir, "pglite"), socketPath });
+  } catch (error) {
+    await release().catch(() => undefined);
+    throw error;
+  }
   const shutdown = async () => {
     // Others may be mid-command on our socket (a CLI owner with the dashboard or other CLIs
-    // connected): serve until they are done, so a handover never cuts a transaction short.
-    const until = Date.now() + LINGER_MAX_MS;
-    while (server.getStats().activeConnections > 0 && Date.now() < until) await sleep(50);
-    await server.stop().catch(() => undefined);
-    await pglite.close().catch(() => undefined);
+    // connected): the server serves until they are done, so a handover never cuts a
+    // transaction short.
+    await server.stop(LINGER_MAX_MS).catch(() => undefined);
     rmSync(socketPath, { force: true });
     await release().catch(() => undefined);
   };
   try {
-    await server.start();
     return await connect(dataDir, shutdown);
   } catch (error) {
     await shutdown();

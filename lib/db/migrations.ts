@@ -39,9 +39,12 @@ export async function applyMigrations(
   dir: string,
 ): Promise<{ applied: string[]; level: string | null }> {
   const available = await listMigrations(dir);
-  await db.exec(LEDGER);
+  // One look for the common case, every migration applied: no transaction per migration (each
+  // CLI command opens the database, DESIGN §11). A missing one is checked again under the lock.
+  const known = new Set(await getAppliedVersions(db));
   const applied: string[] = [];
   for (const migration of available) {
+    if (known.has(migration.version)) continue;
     const sql = await fs.readFile(migration.file, "utf8");
     const didApply = await db.transaction(async (tx) => {
       // Two servers starting at once against one Postgres must not both apply a migration.
@@ -66,6 +69,6 @@ export async function applyMigrations(
     });
     if (didApply) applied.push(migration.version);
   }
-  const versions = await getAppliedVersions(db);
+  const versions = applied.length === 0 ? [...known].sort() : await getAppliedVersions(db);
   return { applied, level: versions.at(-1) ?? null };
 }

@@ -17,6 +17,12 @@ export function parseJsonStrict(text: string, file: string): unknown {
   } catch (error) {
     throw syntaxError(text, file, error);
   }
+  assertNoDuplicateKeys(text, value, file);
+  return value;
+}
+
+/** The duplicate-key half of parseJsonStrict, for a caller that ran JSON.parse on `text` itself. */
+export function assertNoDuplicateKeys(text: string, value: unknown, file: string): void {
   if (countMemberNames(text) !== countParsedKeys(value)) {
     const duplicate = findDuplicateKey(text);
     if (duplicate) {
@@ -26,7 +32,6 @@ export function parseJsonStrict(text: string, file: string): unknown {
       );
     }
   }
-  return value;
 }
 
 export interface DuplicateKey {

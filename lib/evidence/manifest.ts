@@ -124,6 +124,47 @@ export async function updateManifestEntry(
   );
 }
 
+/**
+ * Several entries in one locked, atomic write (a collection records a run's artifact and provenance
+ * together, and a window collection several runs at once): each replaces the entry with the same
+ * run_id and evidence_type; of two for the same pair in `entries`, the last wins.
+ */
+export async function updateManifestEntries(
+  file: string,
+  entries: readonly ManifestEntry[],
+  options: ManifestOptions = {},
+): Promise<{ file: string; entryCount: number; backupPath: string | null }> {
+  const checked = entries.map((entry) => {
+    const result = manifestEntrySchema.safeParse(entry);
+    if (!result.success)
+      throw new InputError(
+        `Entry for ${file} (run_id "${entry.run_id}"): ${describeIssues(result.error).join("; ")}`,
+      );
+    return result.data;
+  });
+  const incoming = checked.filter((e, i) => !checked.slice(i + 1).some((later) => samePair(e, later)));
+  return withFileLock(
+    file,
+    async () => {
+      const current = await readManifestUnlocked(file, options);
+      const others = current.entries.filter((e) => !incoming.some((next) => samePair(e, next)));
+      const manifest: Manifest = {
+        generated_at_utc: (options.now ?? (() => new Date()))().toISOString(),
+        entries: sortEntries([...others, ...incoming]),
+      };
+      options.signal?.throwIfAborted();
+      const text = serializeManifest(manifest);
+      await options.beforeWrite?.();
+      const { backupPath } = await writeFileAtomic(file, text, {
+        validate: (t) => validateManifestText(t, file),
+      });
+      lastValidated.set(file, { text, manifest });
+      return { file, entryCount: manifest.entries.length, backupPath };
+    },
+    { signal: options.signal },
+  );
+}
+
 /** Restores the newest backup atomically, then drops it so the next rollback steps further back. */
 export async function rollbackManifest(
   file: string,

@@ -192,7 +192,8 @@ describe("importRuns", () => {
         run_started_at_utc: "2025-11-13T09:00:00Z",
         run_completed_at_utc: "2025-11-13T09:05:00Z",
       }) as RunRecord,
-      record("r1") as RunRecord,
+      // Cancelled, not success: a recorded success never becomes a failure (run-status-conflict.ts).
+      record("r1", { status: "cancelled" }) as RunRecord,
     ]);
     const input = await writeInput(
       "in.json",

@@ -2,6 +2,7 @@ import { promises as fs } from "node:fs";
 import { InputError } from "../errors";
 import { runRecordSchema, type RunRecord } from "./run-record";
 import { readCsvRows, readJsonRows } from "./runs-import-rows";
+import { findStatusFlips, RunStatusConflictError } from "./run-status-conflict";
 import { describeRunIssues, mergeRunRecords, updateRunsSummary } from "./runs-summary";
 
 /**
@@ -135,6 +136,9 @@ export async function importRuns(
       runsSummaryFile,
       async (existing) => {
         await options.beforeWrite?.();
+        // A recorded success must not silently become a failure (run-status-conflict.ts).
+        const flips = findStatusFlips(existing, runs);
+        if (flips.length > 0) throw new RunStatusConflictError(runsSummaryFile, flips);
         const known = new Set(existing.map((r) => r.run_id));
         for (const run of runs) {
           if (known.has(run.run_id)) replaced += 1;

@@ -7,6 +7,8 @@ export const LIVE_TABLES = [
   "kill_switch",
   "kill_switch_events",
   "audit_log",
+  "collections",
+  "self_heal_attempts",
 ] as const;
 
 export type LiveTable = (typeof LIVE_TABLES)[number];

@@ -110,14 +110,31 @@ describe("computeKpis", () => {
       run("late2", 0.25), // 2025-11-20T23:45
     ];
     const k = kpis(runs);
+    // Every run here took 60 s and none retried or was cancelled.
+    const rest = { cancelled: 0, retries: 0, p50_duration_sec: 60, p90_duration_sec: 60 };
     expect(k.series.hourly).toEqual([
-      { bucket_start_utc: "2025-11-19T18:00:00Z", total: 1, success: 1, failure: 0, parity_pass: 1 },
-      { bucket_start_utc: "2025-11-20T23:00:00Z", total: 2, success: 1, failure: 1, parity_pass: 1 },
+      { bucket_start_utc: "2025-11-19T18:00:00Z", total: 1, success: 1, failure: 0, parity_pass: 1, ...rest },
+      { bucket_start_utc: "2025-11-20T23:00:00Z", total: 2, success: 1, failure: 1, parity_pass: 1, ...rest },
     ]);
     expect(k.series.daily).toEqual([
-      { bucket_start_utc: "2025-11-19T00:00:00Z", total: 1, success: 1, failure: 0, parity_pass: 1 },
-      { bucket_start_utc: "2025-11-20T00:00:00Z", total: 2, success: 1, failure: 1, parity_pass: 1 },
+      { bucket_start_utc: "2025-11-19T00:00:00Z", total: 1, success: 1, failure: 0, parity_pass: 1, ...rest },
+      { bucket_start_utc: "2025-11-20T00:00:00Z", total: 2, success: 1, failure: 1, parity_pass: 1, ...rest },
     ]);
+  });
+
+  it("gives each bucket its cancelled runs, retries and duration percentiles", () => {
+    const runs = [
+      run("a", 0.9, { duration_sec: 10, retries: 2, trigger_mode: "retry" }),
+      run("b", 0.8, { duration_sec: 20, status: "cancelled" }),
+      run("c", 0.7, { duration_sec: 30, retries: 1 }),
+      run("d", 0.6, { duration_sec: 40 }),
+      run("e", 30, { duration_sec: 99 }),
+    ];
+    const [, last] = kpis(runs).series.hourly;
+    expect(last).toMatchObject({ total: 4, success: 3, cancelled: 1, retries: 3 });
+    // R-7 over 10, 20, 30, 40: p50 = 25, p90 = 30 + 0.7 × 10
+    expect(last?.p50_duration_sec).toBe(25);
+    expect(last?.p90_duration_sec).toBe(37);
   });
 
   it("heals a failure by the successful retry naming it, back to the chain's first failure", () => {

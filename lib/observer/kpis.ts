@@ -26,7 +26,13 @@ export interface SeriesBucket {
   total: number;
   success: number;
   failure: number;
+  cancelled: number;
   parity_pass: number;
+  /** Sum of the bucket's runs' retries. */
+  retries: number;
+  /** Duration percentiles of the bucket's runs (the same definition as p50/p90_latency_sec). */
+  p50_duration_sec: number | null;
+  p90_duration_sec: number | null;
 }
 
 export interface Kpis {
@@ -50,7 +56,8 @@ export interface Kpis {
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
-const SELF_HEAL_OBJECTIVE_SEC = 86_400;
+/** DESIGN §1: anything that broke is healed within 24 hours. */
+export const SELF_HEAL_OBJECTIVE_SEC = 86_400;
 
 /** Fractions 0..1 to 4 decimals; null when nothing was counted. */
 const rate = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 1e4) / 1e4);
@@ -83,8 +90,8 @@ export function computeKpis(runs: readonly RunRecord[], options: KpiOptions): Kp
   let exhausted = 0;
   let parityPass = 0;
   let latestMs = -Infinity;
-  const hourly = new Map<number, SeriesBucket>();
-  const daily = new Map<number, SeriesBucket>();
+  const hourly = createSeries();
+  const daily = createSeries();
   const inWindow: Timed[] = [];
 
   for (const run of runs) {
@@ -104,8 +111,8 @@ export function computeKpis(runs: readonly RunRecord[], options: KpiOptions): Kp
     if (run.sha_parity) parityPass++;
     if (run.duration_sec > 0) durations[durationCount++] = run.duration_sec;
     if (completedMs > latestMs) latestMs = completedMs;
-    addToBucket(hourly, completedMs - (completedMs % HOUR_MS), run);
-    addToBucket(daily, completedMs - (completedMs % DAY_MS), run);
+    hourly.add(completedMs - (completedMs % HOUR_MS), run);
+    daily.add(completedMs - (completedMs % DAY_MS), run);
   }
 
   const sorted = durations.subarray(0, durationCount).sort();
@@ -128,7 +135,7 @@ export function computeKpis(runs: readonly RunRecord[], options: KpiOptions): Kp
     p90_latency_sec: seconds(percentileOfSorted(sorted, 0.9)),
     observer_lag_sec: total === 0 ? null : seconds((asOfMs - latestMs) / 1000),
     self_heal: { healed, count_within_24h: healed.length - late, count_over_24h: late },
-    series: { hourly: sortBuckets(hourly), daily: sortBuckets(daily) },
+    series: { hourly: sortBuckets(hourly.buckets), daily: sortBuckets(daily.buckets) },
   };
 }
 
@@ -143,22 +150,60 @@ export function toKpiGateFacts(kpis: Kpis, observerRunId: string): KpiGateFacts 
   };
 }
 
-function addToBucket(buckets: Map<number, SeriesBucket>, key: number, run: RunRecord): void {
-  let bucket = buckets.get(key);
-  if (!bucket) {
-    bucket = { bucket_start_utc: "", total: 0, success: 0, failure: 0, parity_pass: 0 };
-    buckets.set(key, bucket);
-  }
-  bucket.total++;
-  if (run.status === "success") bucket.success++;
-  else if (run.status === "failure") bucket.failure++;
-  if (run.sha_parity) bucket.parity_pass++;
+type BucketTally = Omit<SeriesBucket, "bucket_start_utc" | "p50_duration_sec" | "p90_duration_sec"> & {
+  durations: number[];
+};
+
+/**
+ * Runs arrive mostly in completion order (the file is sorted, the mirror keeps it), so the
+ * bucket of the previous run is usually the bucket of this one: remembered, it saves a lookup.
+ */
+function createSeries() {
+  const buckets = new Map<number, BucketTally>();
+  let lastKey = NaN;
+  let last: BucketTally | undefined;
+  return {
+    buckets,
+    add(key: number, run: RunRecord): void {
+      if (key !== lastKey || !last) {
+        last = buckets.get(key);
+        if (!last) {
+          last = {
+            total: 0,
+            success: 0,
+            failure: 0,
+            cancelled: 0,
+            parity_pass: 0,
+            retries: 0,
+            durations: [],
+          };
+          buckets.set(key, last);
+        }
+        lastKey = key;
+      }
+      last.total++;
+      if (run.status === "success") last.success++;
+      else if (run.status === "failure") last.failure++;
+      else last.cancelled++;
+      if (run.sha_parity) last.parity_pass++;
+      last.retries += run.retries;
+      if (run.duration_sec > 0) last.durations.push(run.duration_sec);
+    },
+  };
 }
 
-function sortBuckets(buckets: Map<number, SeriesBucket>): SeriesBucket[] {
+function sortBuckets(buckets: Map<number, BucketTally>): SeriesBucket[] {
   return [...buckets.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([key, bucket]) => ({ ...bucket, bucket_start_utc: isoSeconds(key) }));
+    .map(([key, { durations, ...counts }]) => {
+      const sorted = new Float64Array(durations).sort();
+      return {
+        bucket_start_utc: isoSeconds(key),
+        ...counts,
+        p50_duration_sec: seconds(percentileOfSorted(sorted, 0.5)),
+        p90_duration_sec: seconds(percentileOfSorted(sorted, 0.9)),
+      };
+    });
 }
 
 /**
@@ -173,20 +218,15 @@ function sortBuckets(buckets: Map<number, SeriesBucket>): SeriesBucket[] {
  */
 function findSelfHeals(runs: readonly Timed[]): SelfHeal[] {
   const failures = new Map<string, Timed>();
-  const successesByKey = new Map<string, Timed[]>();
+  const successesByKey = new Streams();
   for (const t of runs) {
     if (t.run.status === "failure") failures.set(t.run.run_id, t);
-    else if (t.run.status === "success") {
-      const key = streamKey(t.run);
-      const list = successesByKey.get(key);
-      if (list) list.push(t);
-      else successesByKey.set(key, [t]);
-    }
+    else if (t.run.status === "success") successesByKey.add(t);
   }
   if (failures.size === 0) return [];
 
   const healedBy = new Map<string, Timed>();
-  for (const list of successesByKey.values()) {
+  for (const list of successesByKey.lists()) {
     for (const fix of list) {
       if (fix.run.trigger_mode !== "retry" && fix.run.retry_origin === null) continue;
       let origin = fix.run.retry_origin;
@@ -205,7 +245,7 @@ function findSelfHeals(runs: readonly Timed[]): SelfHeal[] {
 
   for (const [id, failed] of failures) {
     if (healedBy.has(id)) continue;
-    const next = firstAfter(successesByKey.get(streamKey(failed.run)) ?? [], failed.completedMs);
+    const next = firstAfter(successesByKey.get(failed.run), failed.completedMs);
     if (next) healedBy.set(id, next);
   }
 
@@ -238,7 +278,31 @@ function parseUtcMs(v: string): number {
   );
 }
 
-const streamKey = (run: RunRecord) => `${run.workflow_name ?? ""}\u0000${run.branch ?? ""}`;
+/**
+ * Successes per stream (workflow_name + branch, missing values as empty strings), keyed by the
+ * two names in two maps: a joined key would cost a new string per run.
+ */
+class Streams {
+  private readonly byWorkflow = new Map<string, Map<string, Timed[]>>();
+
+  add(t: Timed): void {
+    const workflow = t.run.workflow_name ?? "";
+    let byBranch = this.byWorkflow.get(workflow);
+    if (!byBranch) this.byWorkflow.set(workflow, (byBranch = new Map()));
+    const branch = t.run.branch ?? "";
+    const list = byBranch.get(branch);
+    if (list) list.push(t);
+    else byBranch.set(branch, [t]);
+  }
+
+  get(run: RunRecord): readonly Timed[] {
+    return this.byWorkflow.get(run.workflow_name ?? "")?.get(run.branch ?? "") ?? [];
+  }
+
+  *lists(): Iterable<Timed[]> {
+    for (const byBranch of this.byWorkflow.values()) yield* byBranch.values();
+  }
+}
 
 /** The first success completed strictly after `ms` in a list sorted by completion (binary search). */
 function firstAfter(sorted: readonly Timed[], ms: number): Timed | undefined {

@@ -8,7 +8,7 @@ import { createManifestTemplate, serializeManifest } from "../evidence/manifest"
 import { manifestSchema, type Manifest } from "../evidence/manifest-entry";
 import { writeRunsSummary } from "../evidence/runs-summary";
 import { buildSampleEvent } from "./build";
-import { renderEvidenceIndex } from "./evidence-index";
+import { renderEvidenceIndex } from "../evidence/evidence-index";
 import { DEFAULT_SEED } from "./prng";
 
 export interface GenerateSampleOptions {

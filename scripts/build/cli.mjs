@@ -4,7 +4,8 @@ import { rmSync } from "node:fs";
 
 rmSync("dist/cli", { recursive: true, force: true });
 await build({
-  entryPoints: { main: "lib/cli/main.ts" },
+  // The embedded database's owner runs PGlite in a worker thread beside the command (lib/db/embedded-server.ts).
+  entryPoints: { main: "lib/cli/main.ts", "embedded-worker": "lib/db/embedded-worker.ts" },
   outdir: "dist/cli",
   outExtension: { ".js": ".mjs" },
   bundle: true,

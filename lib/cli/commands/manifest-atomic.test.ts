@@ -206,8 +206,15 @@ describe("manifest-atomic", () => {
       code: 0,
       stdout: "manifest=docs/reports/2025-11-14/_manifest.json check=ok entries=1\n",
     });
-    await fs.writeFile(file, '{"generated_at_utc": "2025-11-14T00:00:00Z", "entries": [], "entries": []}');
-    const failed = await run(["--check", "--manifest", file, "--json"]);
+    // Outside the event folder: the event's own manifest failing to parse trips the kill switch
+    // (manifest-atomic-trip.test.ts), which this file's shared database must not carry on.
+    const elsewhere = path.join(root, "elsewhere/_manifest.json");
+    await fs.mkdir(path.dirname(elsewhere), { recursive: true });
+    await fs.writeFile(
+      elsewhere,
+      '{"generated_at_utc": "2025-11-14T00:00:00Z", "entries": [], "entries": []}',
+    );
+    const failed = await run(["--check", "--manifest", elsewhere, "--json"]);
     expect(failed.code).toBe(1);
     expect(JSON.parse(failed.stdout)).toMatchObject({
       ok: false,

@@ -5,7 +5,10 @@ import { checkManifest } from "../../evidence/manifest";
 import { getCliActor } from "../database";
 import { EVIDENCE_TYPES, manifestEntrySchema, type ManifestEntry } from "../../evidence/manifest-entry";
 import { displayPath, getCliRoot, resolveEventFile } from "../event";
-import { parseCommandArgs, requireFlag, writeResult, type Command } from "../command";
+import { getEventPaths } from "../../config/paths";
+import { tripIfManifestUnparseable, type AutoTrippedError } from "../../control/auto-trip-checks";
+import { resolveCliSettings } from "../event";
+import { parseCommandArgs, requireFlag, writeResult, type Command, type CommandContext } from "../command";
 
 const USAGE = `scripts/phase4-manifest-atomic.sh --run-id ID --artifact-path PATH --evidence-type TYPE --recorded-at UTC
     [--sha-parity true|false|unknown] [--notes TEXT] [--manifest PATH] [--event NAME] [--json]
@@ -89,7 +92,16 @@ export const manifestAtomicCommand: Command = {
       const line = [`manifest=${shown} check=${report.ok ? "ok" : "failed"} entries=${report.entryCount}`]
         .concat(report.problems.map((p) => `  problem: ${p}`))
         .join("\n");
-      writeResult(ctx, values.json, { ...report, file: shown }, line);
+      // A manifest that no longer parses trips the kill switch (DESIGN §7), which rolls it back.
+      const trip = report.ok ? null : await tripOnUnparseableManifest(ctx, values.event, file);
+      writeResult(
+        ctx,
+        values.json,
+        { ...report, file: shown, ...(trip ? { kill_switch: "engaged", trip: trip.message } : {}) },
+        line,
+      );
+      if (trip)
+        ctx.stderr.write(`kill_switch=engaged automatically (manifest_unparseable): ${trip.message}\n`);
       return report.ok ? EXIT.ok : EXIT.input;
     }
 
@@ -181,4 +193,16 @@ function parseEntryFlags(values: EntryFlags): ManifestEntry {
     return `${flag}: expected ${message}${got}`;
   });
   throw new InputError(problems.join("; "));
+}
+
+/** Trips only for the event's own manifest (another file is no event's evidence). */
+async function tripOnUnparseableManifest(
+  ctx: CommandContext,
+  event: string | undefined,
+  file: string,
+): Promise<AutoTrippedError | null> {
+  const settings = resolveCliSettings(ctx, event);
+  const paths = getEventPaths(settings, getCliRoot(ctx));
+  if (file !== paths.manifest) return null;
+  return tripIfManifestUnparseable({ db: await ctx.database(), settings, paths });
 }

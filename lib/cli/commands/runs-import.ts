@@ -4,7 +4,11 @@ import { runAction } from "../../control/action";
 import { importRunsAction } from "../../evidence/actions";
 import { formatInvalidRow, RunsImportInvalidError, type RunSource } from "../../evidence/runs-import";
 import { getCliActor } from "../database";
-import { displayPath, getCliRoot, resolveEventFile } from "../event";
+import { getEventPaths } from "../../config/paths";
+import { tripOnStatusConflicts } from "../../control/auto-trip-checks";
+import { mirrorAfterWrite } from "../../db/runs-mirror-file";
+import { RunStatusConflictError } from "../../evidence/run-status-conflict";
+import { displayPath, getCliRoot, resolveCliSettings, resolveEventFile, resolveEventPaths } from "../event";
 import { parseCommandArgs, writeResult, type Command } from "../command";
 
 const USAGE = `scripts/phase4-runs-import.sh FILE [--source manual|auto] [--skip-invalid] [--runs-summary PATH]
@@ -62,6 +66,14 @@ export const runsImportCommand: Command = {
         signal: ctx.signal,
       });
     } catch (error) {
+      if (error instanceof RunStatusConflictError) {
+        // A recorded success would become a failure: DESIGN §7 trips the kill switch.
+        const settings = resolveCliSettings(ctx, values.event);
+        throw await tripOnStatusConflicts(
+          { db: await ctx.database(), settings, paths: getEventPaths(settings, root) },
+          error.conflicts,
+        );
+      }
       if (!(error instanceof RunsImportInvalidError)) throw error;
       for (const row of error.invalid) ctx.stderr.write(`error: ${formatInvalidRow(input, row)}\n`);
       const rows = new Set(error.invalid.map((r) => r.row)).size;
@@ -74,6 +86,11 @@ export const runsImportCommand: Command = {
         );
       }
       return EXIT.input;
+    }
+    // The event's own summary is mirrored into the database; a file elsewhere is no event's.
+    const paths = resolveEventPaths(ctx, values.event);
+    if (result.imported > 0 && target === paths.runsSummary) {
+      await mirrorAfterWrite(ctx.database, paths.event, target, (line) => ctx.stderr.write(`${line}\n`));
     }
     for (const row of result.invalid) ctx.stderr.write(`skipped: ${formatInvalidRow(input, row)}\n`);
     const { imported, added, replaced, skipped, invalid } = result;

@@ -2,6 +2,7 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { EXIT, InputError } from "../../errors";
 import { DEFAULT_SAMPLE_RUNS, generateSampleEvent } from "../../sample/generate";
+import { mirrorAfterWrite } from "../../db/runs-mirror-file";
 import { getCliRoot, resolveEventPaths } from "../event";
 import { parseCommandArgs, writeResult, type Command } from "../command";
 
@@ -62,6 +63,9 @@ export const sampleCommand: Command = {
     const started = performance.now();
     const stats = await generateSampleEvent({ dir: paths.dir, root, event: paths.event, runs });
     const ms = Math.round(performance.now() - started);
+    await mirrorAfterWrite(ctx.database, paths.event, paths.runsSummary, (line) =>
+      ctx.stderr.write(`${line}\n`),
+    );
     const byStatus = Object.entries(stats.byStatus)
       .map(([k, v]) => `${k}=${v}`)
       .join(" ");
