@@ -1,6 +1,15 @@
 import { defineConfig, devices } from "@playwright/test";
 import { storageStateOf } from "./e2e/support/accounts";
-import { BROKEN_ENV, BROKEN_PORT, E2E_ENV, PORT } from "./e2e/support/env";
+import {
+  BROKEN_ENV,
+  BROKEN_PORT,
+  CANARY_ENV,
+  CANARY_PORT,
+  E2E_ENV,
+  E2E_GITHUB,
+  GITHUB_PORT,
+  PORT,
+} from "./e2e/support/env";
 
 /**
  * End-to-end journeys against the production build (`npm run test:e2e` builds it when sources
@@ -65,9 +74,27 @@ export default defineConfig({
       stderr: "pipe",
     },
     {
+      // The e2e GitHub (DESIGN §10): serves the event the server above has just generated (web
+      // servers start in order), read once at start, on the port E2E_ENV's GITHUB_API_URL names.
+      command: `node scripts/github-server/serve.mjs --event-dir ${E2E_ENV.AUDIT_REPORTS_ROOT}/${E2E_ENV.AUDIT_EVENT} --port ${GITHUB_PORT} --repository ${E2E_GITHUB.GITHUB_REPOSITORY}`,
+      // Without a token the API answers 401: the server is up.
+      url: `${E2E_GITHUB.GITHUB_API_URL}/repos/${E2E_GITHUB.GITHUB_REPOSITORY}/actions/runs`,
+      env: { GITHUB_TOKEN: E2E_GITHUB.GITHUB_TOKEN },
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    {
       command: `node e2e/support/broken-event.mjs && npx next start -p ${BROKEN_PORT}`,
       url: `http://127.0.0.1:${BROKEN_PORT}/login`,
       env: { ...BROKEN_ENV, NEXT_TELEMETRY_DISABLED: "1" },
+      reuseExistingServer: false,
+      timeout: 120_000,
+    },
+    {
+      // Every secret setting holds a canary (e2e/masking.spec.ts); its database is served beside it.
+      command: `node e2e/support/canary-server.mjs ${CANARY_PORT}`,
+      url: `http://127.0.0.1:${CANARY_PORT}/login`,
+      env: { ...CANARY_ENV, NEXT_TELEMETRY_DISABLED: "1" },
       reuseExistingServer: false,
       timeout: 120_000,
     },

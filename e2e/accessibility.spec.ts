@@ -48,15 +48,6 @@ test("every page has one h1, named form controls and marks its view as current",
   }
 });
 
-test("placeholder views say which issue brings them", async ({ page }) => {
-  await page.goto("/secrets");
-  await expect(page.getByText("Arrives with the observer issue.")).toBeVisible();
-  await page.goto("/kpis");
-  await expect(page.getByText("Arrives with the observer issue.")).toBeVisible();
-  await page.goto("/collect");
-  await expect(page.getByText("Arrives with the GitHub collection issue.")).toBeVisible();
-});
-
 test("the keyboard reaches the skip link, the filter form and the first run link", async ({ page }) => {
   await page.goto("/runs");
   const focused = () =>

@@ -101,7 +101,9 @@ test("the commander engages with a reason, the observer sees the banner within a
   );
 
   const steps = page.getByRole("list", { name: "Engage steps" });
-  await expect(steps.getByRole("listitem")).toHaveCount(3);
+  // persist, GitHub workflow, observer summary, manifest rollback, Slack (DESIGN §7).
+  await expect(steps.getByRole("listitem")).toHaveCount(5);
+  await expect(steps).toContainText("Post a masked Slack status");
   await expect(steps).toContainText("Persist the state and abort work in flight");
   await expect(steps).toContainText("Append the reason to AUTO_OBSERVER_SUMMARY.md");
   await expect(page.getByTestId("kill-switch-state")).toContainText("Engaged");

@@ -38,7 +38,10 @@ test("reviewer ticks checklist steps and records a Go/No-Go that shows in the hi
     await expect(stepRow(page, 3)).toContainText("done (auto)");
     await expect(stepRow(page, 3)).toContainText("verified from RUNS_SUMMARY.json");
     await expect(stepRow(page, 6)).toContainText("verified from manifest check");
-    await expect(stepRow(page, 1)).toContainText("verifiable once the secrets check work lands");
+    // Step 1 verifies from the last secrets check; none has run on this event's server.
+    await expect(stepRow(page, 1)).toContainText(
+      "not verified: no secrets check recorded (scripts/phase4-secrets-check.sh or the Secrets view)",
+    );
   });
 
   await test.step("tick a reviewer step and another role's step with notes", async () => {

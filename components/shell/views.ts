@@ -28,7 +28,6 @@ export const VIEWS: readonly View[] = [
     href: "/kpis",
     label: "KPIs",
     group: "Observe",
-    arrivesWith: "observer",
     summary:
       "Live KPIs over window_days: success rate, SHA parity pass rate, retry invocations and their success " +
       "rate, retries exhausted, p50/p90 latency, observer lag and self-heal time, with hourly and daily charts " +
@@ -63,7 +62,6 @@ export const VIEWS: readonly View[] = [
     href: "/secrets",
     label: "Secrets",
     group: "Operate",
-    arrivesWith: "observer",
     summary:
       "Checks that the required secrets are present and notes the recommended ones, without ever showing a " +
       "value; the result feeds checklist step 1 and the kill switch's restart checks.",
@@ -72,7 +70,6 @@ export const VIEWS: readonly View[] = [
     href: "/collect",
     label: "Collect",
     group: "Operate",
-    arrivesWith: "GitHub collection",
     summary:
       "Operators collect a run's artifacts from GitHub Actions (dry-run first with a sample run id), check " +
       "each artifact's SHA-256 against its provenance in one streaming pass, and record the evidence in " +

@@ -41,6 +41,26 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: "Check that the retry table in code still matches the retry policy",
     load: async () => (await import("./commands/retry-guard")).retryGuardCommand,
   },
+  "supabase-upsert": {
+    summary: "Upsert one metrics row to Supabase keyed by run_id, under the retry policy",
+    load: async () => (await import("./commands/supabase-upsert")).supabaseUpsertCommand,
+  },
+  "slack-summary": {
+    summary: "Write the masked Slack summary to slack_excerpts/ and post it when a webhook is set",
+    load: async () => (await import("./commands/slack-summary")).slackSummaryCommand,
+  },
+  "secrets-check": {
+    summary: "Check the required settings are present and note the recommended ones (names only)",
+    load: async () => (await import("./commands/secrets-check")).secretsCheckCommand,
+  },
+  "observer-report": {
+    summary: "Observer run: KPIs over the window, both audit summaries, KPI snapshot, metrics upsert, Slack",
+    load: async () => (await import("./commands/observer-report")).observerReportCommand,
+  },
+  "auto-collect": {
+    summary: "Collect a run's (or a window's) artifacts, check SHA parity, update the evidence; self-heal",
+    load: async () => (await import("./commands/auto-collect")).autoCollectCommand,
+  },
   sample: {
     summary: "Generate the deterministic sample event (about 200 runs over 7 days)",
     load: async () => (await import("./commands/sample")).sampleCommand,

@@ -11,6 +11,7 @@ import {
 import type { ManifestEntry } from "../evidence/manifest-entry";
 import type { RunRecord } from "../evidence/run-record";
 import { loadRunsSummaryCached } from "../evidence/runs-summary";
+import { createMasker } from "../notify/mask";
 
 /**
  * What the pages read from the event folder, shaped for display. Each loader tells a missing file
@@ -62,10 +63,27 @@ function invalid(error: unknown, ctx: EventContext): { state: "invalid"; message
   };
 }
 
+// Run notes are free text from people and from GitHub: masked before any page shows them (DESIGN
+// §8). Once per loaded summary (the cache keeps one array per file version), not per request.
+const maskedRuns = new WeakMap<readonly RunRecord[], readonly RunRecord[]>();
+
+function maskRunNotes(runs: readonly RunRecord[]): readonly RunRecord[] {
+  let masked = maskedRuns.get(runs);
+  if (!masked) {
+    const mask = createMasker(getSettings());
+    masked = runs.map((run) => {
+      const notes = mask(run.observer_notes);
+      return notes === run.observer_notes ? run : { ...run, observer_notes: notes };
+    });
+    maskedRuns.set(runs, masked);
+  }
+  return masked;
+}
+
 export async function loadRuns(ctx: EventContext): Promise<Loaded<readonly RunRecord[]>> {
   if (!(await exists(ctx.paths.runsSummary))) return { state: "missing" };
   try {
-    return { state: "ok", value: await loadRunsSummaryCached(ctx.paths.runsSummary) };
+    return { state: "ok", value: maskRunNotes(await loadRunsSummaryCached(ctx.paths.runsSummary)) };
   } catch (error) {
     return invalid(error, ctx);
   }

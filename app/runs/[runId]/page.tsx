@@ -1,13 +1,18 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { RunCollectionSection } from "@/components/collect/run-collection-section";
 import { ManifestTable } from "@/components/evidence/manifest-table";
 import { RunFields } from "@/components/runs/run-fields";
 import { ParityBadge, StatusBadge } from "@/components/ui/badges";
 import { PageHeader, Section } from "@/components/ui/page-header";
 import { Command, EmptyState, ErrorPanel } from "@/components/ui/panels";
+import { isAllowed } from "@/lib/control/roles";
 import { parseRunsQuery, toRunsSearchParams } from "@/lib/evidence/runs-query";
+import { getGitHubSetup, loadCollections, loadSelfHealAttempts } from "@/lib/web/collect-view";
 import { getEventContext, loadRunEvidence, loadRuns } from "@/lib/web/event-data";
+import { getKillSwitchBanner } from "@/lib/web/kill-switch-state";
+import { getSessionActor } from "@/lib/web/session";
 
 export const dynamic = "force-dynamic";
 
@@ -15,6 +20,11 @@ type Props = {
   params: Promise<{ runId: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 };
+
+// The GitHub run behind a record: its id, or `<run_id>-attempt-<n>` for a re-run attempt (lib/collect).
+function toGitHubRunId(recordRunId: string): string | null {
+  return /^(\d{1,20})(?:-attempt-\d+)?$/.exec(recordRunId)?.[1] ?? null;
+}
 
 // A segment may arrive percent-encoded; a lone "%" in an id must not turn into a 500.
 function decodeRunId(raw: string): string {
@@ -45,7 +55,15 @@ export default async function RunDetailPage({ params, searchParams }: Props) {
   const run = runs.find((r) => r.run_id === runId);
   if (!run) notFound();
 
-  const evidence = await loadRunEvidence(ctx, run.run_id);
+  const githubRunId = toGitHubRunId(run.run_id);
+  const [evidence, actor, banner, collections, attempts] = await Promise.all([
+    loadRunEvidence(ctx, run.run_id),
+    getSessionActor(),
+    getKillSwitchBanner(),
+    githubRunId ? loadCollections(githubRunId) : [],
+    githubRunId ? loadSelfHealAttempts(githubRunId) : [],
+  ]);
+  const github = getGitHubSetup();
   const origin = run.retry_origin ? runs.find((r) => r.run_id === run.retry_origin) : undefined;
   const retriedBy = runs.filter((r) => r.retry_origin === run.run_id);
   // Back to the list exactly as it was filtered, sorted and paged.
@@ -146,6 +164,29 @@ export default async function RunDetailPage({ params, searchParams }: Props) {
             <Command>{`scripts/phase4-manifest-atomic.sh --event ${ctx.event} --run-id ${run.run_id} --evidence-type artifact \\
   --artifact-path ${ctx.shown.dir}/artifacts/${run.run_id}/raw/ARTIFACT --recorded-at UTC --sha-parity true`}</Command>
           </EmptyState>
+        )}
+      </Section>
+
+      <Section title="Collection" id="run-collection" aside="from GitHub Actions · live">
+        {githubRunId ? (
+          <RunCollectionSection
+            githubRunId={githubRunId}
+            collections={collections}
+            attempts={attempts}
+            collect={
+              actor && isAllowed(actor, "collect.run")
+                ? {
+                    initialBanner: banner,
+                    blockedBy: github.configured ? null : `missing ${github.missing.join(", ")}`,
+                  }
+                : null
+            }
+          />
+        ) : (
+          <p className="text-zinc-600">
+            <span className="font-mono">{run.run_id}</span> is not a GitHub run id (digits): this record was
+            not collected from GitHub Actions.
+          </p>
         )}
       </Section>
     </>
