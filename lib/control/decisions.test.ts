@@ -88,6 +88,12 @@ async function completeChecklist(): Promise<void> {
   // Steps 1 and 9 verify from their evidence: a passing secrets check, a landed upsert, an excerpt.
   // The upsert's retry_history row is step 8's evidence too (no retry outside 5xx/429).
   await runAction(secretsCheckAction(parseSettings({})), { actor: alice, db, input: {} });
+  // Step 4 verifies from the event's last collection dry run (lib/collect/checklist-step.ts).
+  await db.query(
+    `insert into collections (event, run_id, run_attempt, artifact_id, artifact_name, state, actor, dry_run, finished_at)
+     values ($1, 'clean-run', 1, '1', 'bundle', 'done', 'olga@example.test', true, now())`,
+    [event],
+  );
   // Step 2 verifies from the last retry guard run.
   const policy = path.resolve(__dirname, "../../docs/retry-policy.md");
   await runAction(retryGuardAction(policy, "docs/retry-policy.md"), { actor: operator, db, input: {} });
