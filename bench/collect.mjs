@@ -9,7 +9,15 @@
 // collector is measured. Usage: node bench/collect.mjs [--runs N] [--size-mib N] [--big-mib N]
 import { spawn, spawnSync } from "node:child_process";
 import { createHash, randomFillSync } from "node:crypto";
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -66,7 +74,8 @@ function randomSource(bytes, hash) {
 async function prepareBigZip() {
   const zipFile = path.join(WORK, `collect-${bigMib}MiB.zip`);
   const facts = `${zipFile}.json`;
-  if (existsSync(zipFile) && existsSync(facts)) return { zipFile, ...JSON.parse(readFileSync(facts, "utf8")) };
+  if (existsSync(zipFile) && existsSync(facts))
+    return { zipFile, ...JSON.parse(readFileSync(facts, "utf8")) };
   const payloadHash = createHash("sha256");
   const zip = new yazl.ZipFile();
   zip.addReadStream(randomSource(bigMib * 1024 * 1024, payloadHash), "dist/app.bin", { compressionLevel: 1 });
@@ -129,7 +138,9 @@ async function bundle(name, contents) {
     format: "esm",
     platform: "node",
     target: "node22",
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
     logLevel: "warning",
   });
   return outfile;
@@ -159,7 +170,13 @@ const stop = async (child) => {
 const root = path.join(WORK, "collect-root");
 rmSync(root, { recursive: true, force: true });
 mkdirSync(root, { recursive: true });
-const baseEnv = { PATH: process.env.PATH ?? "", HOME: root, AUDITLOOP_ROOT: root, RETRY_BACKOFF_SCALE: "0", GITHUB_REPOSITORY: "octo/audit" };
+const baseEnv = {
+  PATH: process.env.PATH ?? "",
+  HOME: root,
+  AUDITLOOP_ROOT: root,
+  RETRY_BACKOFF_SCALE: "0",
+  GITHUB_REPOSITORY: "octo/audit",
+};
 const serverEntry = await bundle("collect-github-server.mjs", SERVER);
 const db = await startChild([CLI, "db", "serve"], baseEnv, /serving=true/);
 
@@ -169,11 +186,16 @@ function collect(server, args, { time = false } = {}) {
   const argv = [CLI, "auto-collect", ...args, "--json"];
   const started = performance.now();
   const run = time
-    ? spawnSync("/usr/bin/time", ["-v", process.execPath, ...argv], { env, encoding: "utf8", maxBuffer: 64e6 })
+    ? spawnSync("/usr/bin/time", ["-v", process.execPath, ...argv], {
+        env,
+        encoding: "utf8",
+        maxBuffer: 64e6,
+      })
     : spawnSync(process.execPath, argv, { env, encoding: "utf8", maxBuffer: 64e6 });
   const wallMs = performance.now() - started;
   const result = JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "{}");
-  if (run.status !== 0) throw new Error(`auto-collect ${args.join(" ")} exited ${run.status}: ${run.stderr.slice(-2000)}`);
+  if (run.status !== 0)
+    throw new Error(`auto-collect ${args.join(" ")} exited ${run.status}: ${run.stderr.slice(-2000)}`);
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(run.stderr)?.[1];
   return { result, wallMs, maxRssBytes: rss === undefined ? null : Number(rss) * 1024 };
 }
@@ -189,8 +211,16 @@ try {
   try {
     const timings = {};
     for (const concurrency of [4, 1]) {
-      const { result, wallMs } = collect(server, ["--window-days", "2", "--concurrency", String(concurrency), "--event", `bench-c${concurrency}`]);
-      if (result.collected !== runCount) throw new Error(`concurrency ${concurrency}: collected ${result.collected} of ${runCount} runs`);
+      const { result, wallMs } = collect(server, [
+        "--window-days",
+        "2",
+        "--concurrency",
+        String(concurrency),
+        "--event",
+        `bench-c${concurrency}`,
+      ]);
+      if (result.collected !== runCount)
+        throw new Error(`concurrency ${concurrency}: collected ${result.collected} of ${runCount} runs`);
       timings[concurrency] = { collectMs: result.elapsedMs, wallMs };
     }
     const ratio = timings[1].collectMs / timings[4].collectMs;
@@ -208,15 +238,25 @@ try {
 
   const big = await prepareBigZip();
   const bigServer = await startChild(
-    [serverEntry, JSON.stringify({ runs: 1, bigZip: big.zipFile, payloadSha256: big.payloadSha256, latencyMs: 0 })],
+    [
+      serverEntry,
+      JSON.stringify({ runs: 1, bigZip: big.zipFile, payloadSha256: big.payloadSha256, latencyMs: 0 }),
+    ],
     baseEnv,
     /^\{"url"/,
   );
   try {
     const runId = "880000000";
-    const { result, wallMs, maxRssBytes } = collect(JSON.parse(bigServer.line), [runId, "--event", "bench-big"], { time: true });
+    const { result, wallMs, maxRssBytes } = collect(
+      JSON.parse(bigServer.line),
+      [runId, "--event", "bench-big"],
+      { time: true },
+    );
     const app = result.artifacts?.find((a) => a.name === "app");
-    const agree = result.parity?.shaParity === true && result.parity?.computedSha === big.payloadSha256 && app?.zipDigest === big.zipSha256;
+    const agree =
+      result.parity?.shaParity === true &&
+      result.parity?.computedSha === big.payloadSha256 &&
+      app?.zipDigest === big.zipSha256;
     const pass = agree && maxRssBytes !== null && maxRssBytes < RSS_BUDGET_BYTES;
     failed ||= !pass;
     const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
@@ -224,7 +264,9 @@ try {
       `collect one ${bigMib} MiB artifact: ${(wallMs / 1000).toFixed(1)} s, peak RSS ${maxRssBytes === null ? "unknown" : mb(maxRssBytes)} ` +
         `(budget < ${mb(RSS_BUDGET_BYTES)}, ratio ${maxRssBytes === null ? "?" : (maxRssBytes / RSS_BUDGET_BYTES).toFixed(2)}) ${pass ? "PASS" : "FAIL"}`,
     );
-    console.log(`digests ${agree ? "agree" : "DIFFER"}: zip ${app?.zipDigest}, dist/app.bin ${result.parity?.computedSha} (sha_parity=${result.parity?.shaParity})`);
+    console.log(
+      `digests ${agree ? "agree" : "DIFFER"}: zip ${app?.zipDigest}, dist/app.bin ${result.parity?.computedSha} (sha_parity=${result.parity?.shaParity})`,
+    );
   } finally {
     await stop(bigServer.child);
   }

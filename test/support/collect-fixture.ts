@@ -36,7 +36,9 @@ export interface RunArtifactsOptions {
 
 export function runArtifacts(runId: number | string, options: RunArtifactsOptions = {}): ArtifactInput[] {
   const payload = options.payload ?? Buffer.from(`build output of run ${runId}\n`.repeat(200));
-  const digest = options.wrongProvenance ? sha256(Buffer.concat([payload, Buffer.from("rebuilt")])) : sha256(payload);
+  const digest = options.wrongProvenance
+    ? sha256(Buffer.concat([payload, Buffer.from("rebuilt")]))
+    : sha256(payload);
   const statement = statementFor([
     { name: "sbom.spdx.json", sha256: sha256(`sbom ${runId}`) },
     { name: "dist/app.tar.gz", sha256: digest },
@@ -72,7 +74,10 @@ export interface CollectSetup {
   paths: EventPaths;
 }
 
-export async function makeCollectRoot(server: GitHubServer, env: Record<string, string> = {}): Promise<CollectSetup> {
+export async function makeCollectRoot(
+  server: GitHubServer,
+  env: Record<string, string> = {},
+): Promise<CollectSetup> {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), "auditloop-collect-test-"));
   const settings = parseSettings({
     GITHUB_API_URL: server.url,
@@ -90,10 +95,12 @@ export const OPERATOR: Actor = { id: "u-op", email: "operator@example.test", rol
 /** Every file and folder under `dir` with its bytes' digest: equal maps mean a byte-identical tree. */
 export async function treeDigest(dir: string): Promise<Map<string, string>> {
   const found = new Map<string, string>();
-  const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") return [];
-    throw error;
-  });
+  const entries = await fs
+    .readdir(dir, { recursive: true, withFileTypes: true })
+    .catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return [];
+      throw error;
+    });
   for (const entry of entries) {
     const file = path.join(entry.parentPath, entry.name);
     const key = path.relative(dir, file);
