@@ -1,7 +1,7 @@
-import { randomBytes } from "node:crypto";
-import { lstat, mkdir, mkdtemp, rename, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { replaceFolder } from "../evidence/replace-folder";
 import { makeDirs } from "../github/created-dirs";
 
 /**
@@ -47,27 +47,5 @@ export async function openWorkspace(
  */
 export async function placeFolder(from: string, target: string): Promise<void> {
   await mkdir(path.dirname(target), { recursive: true });
-  const existing = await lstat(target).then(
-    () => true,
-    (error: NodeJS.ErrnoException) => {
-      if (error.code === "ENOENT") return false;
-      throw error;
-    },
-  );
-  if (!existing) {
-    await rename(from, target);
-    return;
-  }
-  const old = path.join(
-    path.dirname(target),
-    `.${path.basename(target)}.old-${randomBytes(4).toString("hex")}`,
-  );
-  await rename(target, old);
-  try {
-    await rename(from, target);
-  } catch (error) {
-    await rename(old, target);
-    throw error;
-  }
-  await rm(old, { recursive: true, force: true });
+  await replaceFolder(from, target);
 }

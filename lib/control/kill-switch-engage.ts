@@ -102,27 +102,36 @@ export async function engageKillSwitch(ctx: EngageContext): Promise<StepResult[]
     (a, b) => (a.order ?? 2) - (b.order ?? 2),
   );
   for (const step of steps) {
-    let result: StepResult;
-    try {
-      const detail = await step.run(ctx);
-      result = {
-        id: step.id,
-        title: step.title,
-        status: detail === null ? "skipped" : "done",
-        detail: detail ?? "not asked",
-      };
-    } catch (error) {
-      result = { id: step.id, title: step.title, status: "failed", detail: (error as Error).message };
-    }
-    results.push(result);
-    await ctx.db
-      .query(
-        "insert into kill_switch_events (action, actor, reason, detail) values ('step', $1, $2, $3::jsonb)",
-        [ctx.actor.email, ctx.reason, JSON.stringify(result)],
-      )
-      .catch(() => undefined);
+    results.push(
+      await runRecordedStep(ctx, ctx.reason, step.id, step.title, () => step.run(ctx), "not asked"),
+    );
   }
   return results;
+}
+
+/** Runs one step; its result (done, skipped when it returns null, failed when it throws) is recorded. */
+async function runRecordedStep(
+  ctx: Pick<EngageContext, "db" | "actor">,
+  reason: string,
+  id: string,
+  title: string,
+  run: () => Promise<string | null>,
+  whenSkipped: string,
+): Promise<StepResult> {
+  let result: StepResult;
+  try {
+    const detail = await run();
+    result = { id, title, status: detail === null ? "skipped" : "done", detail: detail ?? whenSkipped };
+  } catch (error) {
+    result = { id, title, status: "failed", detail: (error as Error).message };
+  }
+  await ctx.db
+    .query(
+      "insert into kill_switch_events (action, actor, reason, detail) values ('step', $1, $2, $3::jsonb)",
+      [ctx.actor.email, reason, JSON.stringify(result)],
+    )
+    .catch(() => undefined);
+  return result;
 }
 
 export interface ReleaseOutcome {
@@ -150,27 +159,11 @@ export async function releaseKillSwitch(
   }
   await setKillSwitchState(ctx.db, ctx.actor, "released", "restart checks passed", { checks });
   const steps: StepResult[] = [];
+  // Released all the same when a step fails: the checks passed; the failure is shown and recorded.
   for (const step of releaseSteps) {
-    let result: StepResult;
-    try {
-      const detail = await step.run(ctx);
-      result = {
-        id: step.id,
-        title: step.title,
-        status: detail === null ? "skipped" : "done",
-        detail: detail ?? "not configured",
-      };
-    } catch (error) {
-      // Released all the same: the checks passed; a failed re-enable is shown and recorded to act on.
-      result = { id: step.id, title: step.title, status: "failed", detail: (error as Error).message };
-    }
-    steps.push(result);
-    await ctx.db
-      .query(
-        "insert into kill_switch_events (action, actor, reason, detail) values ('step', $1, $2, $3::jsonb)",
-        [ctx.actor.email, "release", JSON.stringify(result)],
-      )
-      .catch(() => undefined);
+    steps.push(
+      await runRecordedStep(ctx, "release", step.id, step.title, () => step.run(ctx), "not configured"),
+    );
   }
   return { released: true, checks, steps };
 }

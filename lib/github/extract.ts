@@ -1,9 +1,9 @@
-import { randomBytes } from "node:crypto";
-import { chmod, lstat, mkdir, mkdtemp, rename, rm } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import yauzl, { type Entry } from "yauzl";
 import { InputError } from "../errors";
 import type { DigestAlgorithm } from "../evidence/digest";
+import { pathExists, replaceFolder } from "../evidence/replace-folder";
 import { makeDirs } from "./created-dirs";
 import { vetEntry, writeEntry, type Refuse } from "./extract-entry";
 import { EntryPaths, refusalFromYauzl, UnsafeArchiveError } from "./zip-safety";
@@ -44,7 +44,7 @@ export async function extractZipSafely(options: ExtractOptions): Promise<Extract
   signal?.throwIfAborted();
   const target = path.resolve(options.targetDir);
   const parent = path.dirname(target);
-  if (!options.replaceExisting && (await exists(target))) {
+  if (!options.replaceExisting && (await pathExists(target))) {
     throw new InputError(`${target}: the extraction target already exists; remove it or ask to replace it`);
   }
   const undoDirs = await makeDirs(parent);
@@ -128,30 +128,6 @@ async function extractInto(staging: string, options: ExtractOptions) {
 }
 
 async function moveIntoPlace(staging: string, target: string, replace: boolean): Promise<void> {
-  if (!replace || !(await exists(target))) {
-    await rename(staging, target);
-    return;
-  }
-  const old = path.join(
-    path.dirname(target),
-    `.${path.basename(target)}.old-${randomBytes(4).toString("hex")}`,
-  );
-  await rename(target, old);
-  try {
-    await rename(staging, target);
-  } catch (error) {
-    await rename(old, target);
-    throw error;
-  }
-  await rm(old, { recursive: true, force: true });
-}
-
-async function exists(file: string): Promise<boolean> {
-  return lstat(file).then(
-    () => true,
-    (error: NodeJS.ErrnoException) => {
-      if (error.code === "ENOENT") return false;
-      throw error;
-    },
-  );
+  if (replace) await replaceFolder(staging, target);
+  else await rename(staging, target);
 }
