@@ -1,4 +1,4 @@
 #!/usr/bin/env bash
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/_cli.sh"
-exec "$NODE" "$CLI" auto-collect "$@"
+exec "$NODE" "${NODE_ARGS[@]}" "$CLI" auto-collect "$@"

@@ -11,6 +11,12 @@ export interface CommandContext {
   signal: AbortSignal;
   /** The configured database, opened on first use and closed by runCli when the command ends. */
   database: () => Promise<Database>;
+  /**
+   * Opens the database too, but resolves as soon as its start-up runs beside this thread (the
+   * embedded database's worker) or it is open: CPU-heavy work started then does not hold the
+   * start-up back. Absent (tests), callers wait for database().
+   */
+  databaseStarted?: () => Promise<void>;
 }
 
 export interface Command {

@@ -10,19 +10,28 @@ import { getCliRoot } from "./event";
  */
 export function lazyDatabase(env: Record<string, string | undefined>): {
   open: () => Promise<Database>;
+  started: () => Promise<void>;
   close: () => Promise<void>;
 } {
   let opened: Promise<Database> | null = null;
+  let launched: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => (launched = resolve));
+  const open = () => {
+    opened ??= (async () => {
+      const [{ parseSettings }, { openDatabase }] = await Promise.all([
+        import("../config/settings"),
+        import("../db"),
+      ]);
+      return openDatabase(parseSettings(env), getCliRoot({ env }), { onLaunched: launched });
+    })();
+    opened.then(launched, launched);
+    return opened;
+  };
   return {
-    open: () => {
-      opened ??= (async () => {
-        const [{ parseSettings }, { openDatabase }] = await Promise.all([
-          import("../config/settings"),
-          import("../db"),
-        ]);
-        return openDatabase(parseSettings(env), getCliRoot({ env }));
-      })();
-      return opened;
+    open,
+    started: () => {
+      void open().catch(() => undefined); // the failure is the caller's when it awaits open()
+      return started;
     },
     close: async () => {
       if (opened) await (await opened.catch(() => null))?.close();

@@ -23,7 +23,7 @@ export async function runCli(
 ): Promise<number> {
   const database = lazyDatabase(ctx.env);
   try {
-    return await dispatch(argv, { ...ctx, database: database.open });
+    return await dispatch(argv, { ...ctx, database: database.open, databaseStarted: database.started });
   } finally {
     await database.close();
   }

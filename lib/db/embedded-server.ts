@@ -31,7 +31,8 @@ export async function serveInThread({ pgliteDir, socketPath }: ServeOptions): Pr
     // Others may be mid-command on our socket: serve until they are done, so a handover never
     // cuts a transaction short.
     const until = Date.now() + lingerMs;
-    while (server.getStats().activeConnections > 0 && Date.now() < until) await sleep(50);
+    // Polled often: the CLI that owns the database waits here on its way out.
+    while (server.getStats().activeConnections > 0 && Date.now() < until) await sleep(5);
     await server.stop().catch(() => undefined);
     await pglite.close().catch(() => undefined);
   };
@@ -58,6 +59,13 @@ export function registerEmbeddedLauncher(next: EmbeddedLauncher): void {
   launcher = next;
 }
 
-export async function serveEmbedded(options: ServeOptions): Promise<EmbeddedServer> {
-  return launcher ? launcher(options) : serveInThread(options);
+/**
+ * `onLaunched` is called once the owner side runs elsewhere (the worker spawned), so the caller
+ * can start CPU-heavy work beside it; it is not called when the server runs in this thread.
+ */
+export async function serveEmbedded(options: ServeOptions, onLaunched?: () => void): Promise<EmbeddedServer> {
+  if (!launcher) return serveInThread(options);
+  const serving = launcher(options);
+  onLaunched?.();
+  return serving;
 }

@@ -22,7 +22,13 @@ export function getEmbeddedSocketPath(dataDir: string): string {
   return path.join(dataDir, SOCKET_NAME);
 }
 
-export async function openEmbedded(dataDir: string): Promise<Database> {
+/** Hooks into opening the embedded database. */
+export interface OpenHooks {
+  /** The owner side was launched in a worker: its start-up now runs beside this thread. */
+  onLaunched?: () => void;
+}
+
+export async function openEmbedded(dataDir: string, hooks: OpenHooks = {}): Promise<Database> {
   mkdirSync(dataDir, { recursive: true });
   const deadline = Date.now() + OPEN_TIMEOUT_MS;
   let lastError: unknown;
@@ -34,7 +40,7 @@ export async function openEmbedded(dataDir: string): Promise<Database> {
         lastError = error; // a socket left by an owner that died: take ownership below
       }
     }
-    const owned = await becomeOwner(dataDir);
+    const owned = await becomeOwner(dataDir, hooks);
     if (owned) return owned;
     if (Date.now() > deadline) {
       throw new Error(`AUDIT_DATA_DIR: could not open or reach the embedded database in ${dataDir}`, {
@@ -57,7 +63,7 @@ function connect(dataDir: string, onClose?: () => Promise<void>): Promise<Databa
   );
 }
 
-async function becomeOwner(dataDir: string): Promise<Database | null> {
+async function becomeOwner(dataDir: string, hooks: OpenHooks): Promise<Database | null> {
   let release: () => Promise<void>;
   try {
     release = await lockfile.lock(path.join(dataDir, "pglite"), {
@@ -75,7 +81,7 @@ async function becomeOwner(dataDir: string): Promise<Database | null> {
   const socketPath = getEmbeddedSocketPath(dataDir);
   let server: EmbeddedServer;
   try {
-    server = await serveEmbedded({ pgliteDir: path.join(dataDir, "pglite"), socketPath });
+    server = await serveEmbedded({ pgliteDir: path.join(dataDir, "pglite"), socketPath }, hooks.onLaunched);
   } catch (error) {
     await release().catch(() => undefined);
     throw error;
@@ -103,8 +109,8 @@ const CONNECTION_LOST = /ECONNREFUSED|ENOENT|EPIPE|ECONNRESET|Connection termina
  * gone reopens (taking ownership if nobody else has) and runs once more. Transactions are not
  * replayed: their caller sees the error.
  */
-export async function openEmbeddedResilient(dataDir: string): Promise<Database> {
-  let current = await openEmbedded(dataDir);
+export async function openEmbeddedResilient(dataDir: string, hooks: OpenHooks = {}): Promise<Database> {
+  let current = await openEmbedded(dataDir, hooks);
   let reopening: Promise<Database> | null = null;
   const reopen = (stale: Database) => {
     if (current !== stale) return Promise.resolve(current);

@@ -3,6 +3,7 @@ import path from "node:path";
 import { getRepoRoot } from "../config/paths";
 import type { Settings } from "../config/settings";
 import { applyMigrations } from "./migrations";
+import type { OpenHooks } from "./embedded";
 import type { Database } from "./types";
 
 export type { Database, DatabaseMode, Queryable } from "./types";
@@ -22,12 +23,15 @@ export function getMigrationsDir(root = getRepoRoot()): string {
 export async function openDatabase(
   settings: Pick<Settings, "DATABASE_URL" | "AUDIT_DATA_DIR">,
   root = getRepoRoot(),
+  hooks: OpenHooks = {},
 ): Promise<Database> {
   const db = settings.DATABASE_URL
     ? await (await import("./postgres")).openPostgres(settings.DATABASE_URL)
     : settings.AUDIT_DATA_DIR.startsWith("memory://")
       ? await (await import("./pglite")).openPglite(settings.AUDIT_DATA_DIR) // throwaway, one process (tests)
-      : await (await import("./embedded")).openEmbeddedResilient(path.resolve(root, settings.AUDIT_DATA_DIR));
+      : await (
+          await import("./embedded")
+        ).openEmbeddedResilient(path.resolve(root, settings.AUDIT_DATA_DIR), hooks);
   try {
     await applyMigrations(db, getMigrationsDir(root));
   } catch (error) {

@@ -36,10 +36,7 @@ export interface GitHubClientOptions {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
-/** Whether GITHUB_TOKEN and GITHUB_REPOSITORY are both set (steps that need GitHub skip otherwise). */
-export function isGitHubConfigured(settings: Pick<Settings, "GITHUB_TOKEN" | "GITHUB_REPOSITORY">): boolean {
-  return settings.GITHUB_TOKEN !== undefined && settings.GITHUB_REPOSITORY !== undefined;
-}
+export { isGitHubConfigured } from "./configured";
 
 export function createGitHubClient(settings: Settings, options: GitHubClientOptions = {}): GitHubClient {
   const token = settings.GITHUB_TOKEN;

@@ -5,7 +5,13 @@ import {
   type EngageStep,
 } from "../control/kill-switch-engage";
 import { sleepWithSignal } from "../retry";
-import { createGitHubClient, isGitHubConfigured } from "./client";
+import { isGitHubConfigured } from "./configured";
+
+/**
+ * Octokit is loaded only when a step calls GitHub: every command that may trip the kill switch
+ * imports these steps, most never engage it (the observer report starts ~20 ms sooner).
+ */
+const loadClient = async () => (await import("./client")).createGitHubClient;
 
 /**
  * DESIGN §7 step 2 and the release's re-enable. How long cancelled runs get to stop on their own
@@ -25,6 +31,7 @@ export async function disableWorkflowAndCancelRuns(ctx: EngageContext): Promise<
   const { settings } = ctx;
   if (!isGitHubConfigured(settings)) return null;
   const signal = AbortSignal.timeout(GITHUB_STEP_DEADLINE_MS);
+  const createGitHubClient = await loadClient();
   const client = createGitHubClient(settings, { fetchImpl: ctx.fetchImpl, db: ctx.db, signal });
   const workflow = settings.AUDIT_WORKFLOW;
   const done: string[] = [];
@@ -94,6 +101,7 @@ registerReleaseStep({
   run: async ({ settings, fetchImpl }) => {
     if (!isGitHubConfigured(settings)) return null;
     const signal = AbortSignal.timeout(GITHUB_STEP_DEADLINE_MS);
+    const createGitHubClient = await loadClient();
     await createGitHubClient(settings, { fetchImpl, signal }).enableWorkflow(settings.AUDIT_WORKFLOW);
     return `enabled ${settings.AUDIT_WORKFLOW}`;
   },

@@ -71,9 +71,15 @@ export const observerReportCommand: Command = {
     const paths = getEventPaths(settings, root);
     const mask = createMasker(settings);
     // Both take a while: the embedded database starts in a worker thread while this thread
-    // parses the runs (DESIGN §11). Nothing is acted on before the action's checks.
+    // parses the runs (DESIGN §11). The parse blocks this thread, so it starts only once the
+    // worker runs. Nothing is acted on before the action's checks.
     const database = ctx.database();
     database.catch(() => undefined); // awaited below; a failure is reported there
+    await (ctx.databaseStarted?.() ??
+      database.then(
+        () => undefined,
+        () => undefined,
+      ));
     const preread = readRunsForReport(paths.runsSummary, {
       trust: async (digest) => isMirroredDigest(await database, paths.event, digest),
       kpis: { asOf: new Date(asOf), windowDays },
