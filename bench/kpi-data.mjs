@@ -3,7 +3,8 @@
 // an embedded database in a temp data dir (lib/db/runs-mirror.ts); then, in a fresh process that
 // owns the database as the dashboard does, the KPI view's data function (lib/observer/kpi-data.ts:
 // runs from the table through the change-feed cache, computeKpis, the quality gate) is timed:
-// cold (first call: the table read whole), warm (nothing changed), after a one-run change (that
+// the start-up warm-up the dashboard runs in the background (instrumentation.ts: the table read
+// whole) and the first request after it, warm (nothing changed), after a one-run change (that
 // run re-read) and after a bulk mirror (the table read again). Baseline in the same run: one
 // `select count(*) from runs` round trip, and JSON.stringify of the answer.
 // Usage: node bench/kpi-data.mjs [--runs N]
@@ -62,7 +63,7 @@ const m = run("measure");
 rmSync(tmp, { recursive: true, force: true });
 
 const ms = (v) => `${Math.round(v)} ms`;
-const pass = m.warm7 < BUDGET_MS && m.warm30 < BUDGET_MS;
+const pass = m.first < BUDGET_MS && m.warm7 < BUDGET_MS && m.warm30 < BUDGET_MS;
 console.log(
   `kpi data setup: ${RUNS.toLocaleString("en-US")} runs mirrored in ${ms(setup.mirrorMs)} ` +
     `(RUNS_SUMMARY.json ${(setup.bytes / 1e6).toFixed(1)} MB)`,
@@ -85,8 +86,9 @@ console.log(
     `change-feed check ${m.feedMs.toFixed(1)} ms`,
 );
 console.log(
-  `kpi data cold (first call of a process: table read whole, RUNS_SUMMARY.json parsed for the checklist): ${ms(m.cold)} ` +
-    `(of which the table read ${ms(m.tableMs)}) ${m.cold < BUDGET_MS ? "within" : "over"} the budget`,
+  `kpi data at server start: the warm-up in the background (instrumentation.ts: table read whole, RUNS_SUMMARY.json ` +
+    `parsed for the checklist) ${ms(m.warmup)} (of which the table read ${ms(m.tableMs)}); the first request after it ` +
+    `${ms(m.first)} (budget < ${BUDGET_MS} ms) ${m.first < BUDGET_MS ? "PASS" : "FAIL"}`,
 );
 console.log(
   `kpi data after a change: one run updated → ${ms(m.afterOne)} (${m.afterOneRefresh}); ` +

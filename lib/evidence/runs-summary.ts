@@ -158,7 +158,10 @@ interface CacheEntry {
   runs: Promise<readonly RunRecord[]>;
 }
 
-const cache = new Map<string, CacheEntry>();
+// One per process, on globalThis so Next's separate module graphs (the start-up warm-up in
+// instrumentation.ts, the routes) share it.
+const holder = globalThis as typeof globalThis & { __auditloopRunsSummaries?: Map<string, CacheEntry> };
+const cache = (holder.__auditloopRunsSummaries ??= new Map<string, CacheEntry>());
 const cacheKey = (stat: { ino: bigint; mtimeNs: bigint; size: bigint }) =>
   `${stat.ino}:${stat.mtimeNs}:${stat.size}`;
 

@@ -9,7 +9,7 @@ import { getEventPaths, type EventPaths } from "../config/paths";
 import { parseSettings } from "../config/settings";
 import { evaluateQualityGate } from "../control/decisions";
 import type { Database } from "../db";
-import { getKpiGateFacts, getKpiView, type KpiDataOptions } from "./kpi-data";
+import { getKpiGateFacts, getKpiView, warmKpiView, type KpiDataOptions } from "./kpi-data";
 import type { Refresh } from "./kpi-runs-cache";
 import { createRunsCache } from "./kpi-runs-cache";
 
@@ -92,6 +92,14 @@ describe("the KPI view's data", () => {
     const after = await view(1);
     expect(refreshes.at(-1)).toBe("partial");
     expect(after.kpis).toMatchObject({ total_runs: 3, failure_count: 1 });
+  });
+
+  it("has the runs read by the start-up warm-up, so the first request reads nothing", async () => {
+    await warmKpiView(db, event, paths, options);
+    expect(refreshes).toEqual(["full"]);
+    const first = await view(30);
+    expect(refreshes).toEqual(["full", "none"]);
+    expect(first.event_runs).toBe(6);
   });
 
   it("computes once per second of as-of until the runs change", async () => {
