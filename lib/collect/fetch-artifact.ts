@@ -120,6 +120,7 @@ export async function fetchArtifact(ctx: FetchContext, artifact: Artifact): Prom
       destFile: zipFile,
       expectedDigest: artifact.digest,
       expectedSize: total,
+      durable: false, // removed once extracted
       signal,
       fetchImpl: ctx.fetchImpl,
       settings: ctx.settings,

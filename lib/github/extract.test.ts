@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { directoryEntry, symlinkEntry, writeZip, type CraftEntry } from "../../test/support/zip-craft";
 import { KillSwitchEngagedError } from "../errors";
 import { extractZipSafely, type ExtractOptions } from "./extract";
@@ -165,6 +165,27 @@ describe("extractZipSafely", () => {
     expect((await readFile(path.join(target, "bin/tool/deep/app.bin"))).equals(big)).toBe(true);
     expect((await readdir(target)).sort()).toEqual(["bin", "docs", "empty.txt"]);
     expect((await readdir(root)).sort()).toEqual(["artifact.zip", "out", "out2"]);
+  });
+
+  it("reads a large deflated entry whole, in pieces, and closes the zip it opened, extracted or refused", async () => {
+    const zipFile = path.join(root, "artifact.zip");
+    // Descriptors of this process open on the zip (Linux: /proc/self/fd links to what is open).
+    const openOnZip = async () => {
+      const fds = await readdir("/proc/self/fd");
+      const links = await Promise.all(fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => "")));
+      return links.filter((link) => link === zipFile).length;
+    };
+    const big = randomBytes(3 * 1024 * 1024 + 17);
+    const result = await extract([{ name: "app.bin", data: big, method: "deflated" }], {
+      maxTotalBytes: 4 * 1024 * 1024,
+    });
+    expect(result.files).toEqual([{ path: "app.bin", size: big.length, sha256: sha256(big) }]);
+    expect((await readFile(path.join(target, "app.bin"))).equals(big)).toBe(true);
+    await vi.waitFor(async () => expect(await openOnZip()).toBe(0), { timeout: 2000 });
+
+    await rm(target, { recursive: true });
+    expect(await refusedRule([file("ok.txt"), file("../x")])).toBe("parent-segment");
+    await vi.waitFor(async () => expect(await openOnZip()).toBe(0), { timeout: 2000 });
   });
 
   it("computes SHA-512 in the same pass when asked", async () => {

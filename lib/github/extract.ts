@@ -1,11 +1,12 @@
 import { chmod, mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import path from "node:path";
-import yauzl, { type Entry } from "yauzl";
+import type { Entry } from "yauzl";
 import { InputError } from "../errors";
 import type { DigestAlgorithm } from "../evidence/digest";
 import { pathExists, replaceFolder } from "../evidence/replace-folder";
 import { makeDirs } from "./created-dirs";
 import { vetEntry, writeEntry, type Refuse } from "./extract-entry";
+import { openZipFile } from "./zip-reader";
 import { EntryPaths, refusalFromYauzl, UnsafeArchiveError } from "./zip-safety";
 
 export interface ExtractOptions {
@@ -64,18 +65,16 @@ export async function extractZipSafely(options: ExtractOptions): Promise<Extract
 
 async function extractInto(staging: string, options: ExtractOptions) {
   const { zipFile, maxEntries, maxTotalBytes, signal } = options;
-  const zip = await yauzl
-    .openPromise(zipFile, {
-      lazyEntries: true,
-      decodeStrings: true,
-      validateEntrySizes: true,
-      strictFileNames: true,
-    })
-    .catch((error: unknown) => {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code) throw new InputError(`${zipFile}: cannot open the zip file (${code})`, { cause: error });
-      throw refusalFromYauzl(zipFile, error, 0, null);
-    });
+  const zip = await openZipFile(zipFile, {
+    lazyEntries: true,
+    decodeStrings: true,
+    validateEntrySizes: true,
+    strictFileNames: true,
+  }).catch((error: unknown) => {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code) throw new InputError(`${zipFile}: cannot open the zip file (${code})`, { cause: error });
+    throw refusalFromYauzl(zipFile, error, 0, null);
+  });
   // After an early exit eachEntry stops listening; a late error must not crash the process.
   zip.on("error", () => undefined);
   try {
