@@ -2,6 +2,7 @@ import { exitCodeOf, EXIT } from "../errors";
 import type { CommandContext } from "./command";
 import { lazyDatabase } from "./database";
 import { launchEmbeddedFromWorker } from "./embedded-launcher";
+import { launchExtractionInWorkers } from "./extract-launcher";
 import { COMMANDS } from "./registry";
 
 const GENERAL_HELP = `auditloop <command> [options]
@@ -63,6 +64,7 @@ async function dispatch(argv: string[], ctx: Omit<CommandContext, "argv">): Prom
 const entryUrl = process.argv[1] ? new URL(`file://${process.argv[1]}`).href : "";
 if (import.meta.url === entryUrl) {
   launchEmbeddedFromWorker(process.argv[1] ?? "");
+  launchExtractionInWorkers(process.argv[1] ?? "");
   const controller = new AbortController();
   process.once("SIGINT", () => controller.abort(new Error("interrupted (SIGINT)")));
   process.once("SIGTERM", () => controller.abort(new Error("terminated (SIGTERM)")));

@@ -6,7 +6,7 @@ import { EXIT, exitCodeOf, type ExitCode } from "../errors";
 import type { DigestAlgorithm } from "../evidence/digest";
 import { ArtifactExpiredError, type Artifact, type GitHubClient } from "../github";
 import { DownloadIntegrityError, downloadArtifact } from "../github/download";
-import { extractZipSafely } from "../github/extract";
+import { extractArchive } from "../github/extract-runner";
 import { UnsafeArchiveError } from "../github/zip-safety";
 import { insertCollection } from "./collections-store";
 import type { CollectedFile } from "./find-provenance";
@@ -133,14 +133,17 @@ export async function fetchArtifact(ctx: FetchContext, artifact: Artifact): Prom
     bytes = downloaded.bytes;
     row.sample({ state: "extracting", bytes, zipDigest: downloaded.sha256 });
     emit("extracting");
-    const extracted = await extractZipSafely({
-      zipFile: downloaded.file,
-      targetDir: dir,
-      maxTotalBytes: MAX_TOTAL_BYTES,
-      maxEntries: MAX_ENTRIES,
-      signal,
-      algorithms: ctx.algorithms,
-    });
+    const extracted = await extractArchive(
+      {
+        zipFile: downloaded.file,
+        targetDir: dir,
+        maxTotalBytes: MAX_TOTAL_BYTES,
+        maxEntries: MAX_ENTRIES,
+        signal,
+        algorithms: ctx.algorithms,
+      },
+      downloaded.bytes,
+    );
     await rm(downloaded.file, { force: true });
     // The row stays open: collect-run ends it (done with its folder, or failed) with bytes and digest.
     await row.settle();

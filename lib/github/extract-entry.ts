@@ -17,7 +17,7 @@ import { checkEntryName, entryKind, EntryPaths, splitEntryName, UnsafeArchiveErr
  * CPU and waits less behind the parallel downloads sharing the thread (DESIGN §11). Sizes and CRC
  * stay checked below.
  */
-const INFLATE_CHUNK_BYTES = 1024 * 1024;
+const INFLATE_CHUNK_BYTES = 256 * 1024;
 const WRITE_BUFFER_BYTES = 1024 * 1024;
 const DEFLATED = 8;
 

@@ -10,7 +10,7 @@ import yauzl from "yauzl";
  * 1 MiB reads from one open descriptor and answers yauzl's small header reads directly. What yauzl
  * checks (byte counts, names, sizes) is unchanged: only where the bytes come from differs.
  */
-const STREAM_READ_BYTES = 1024 * 1024;
+const STREAM_READ_BYTES = 256 * 1024;
 
 class FileRangeReader extends yauzl.RandomAccessReader {
   constructor(private readonly fd: number) {

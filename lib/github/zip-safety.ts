@@ -25,7 +25,7 @@ export class UnsafeArchiveError extends InputError {
     readonly zipFile: string,
     readonly entry: string | null,
     readonly rule: ZipRule,
-    detail: string,
+    readonly detail: string,
     options?: ErrorOptions,
   ) {
     const what = entry === null ? "refused" : `refused entry ${quoteEntryName(entry)}`;

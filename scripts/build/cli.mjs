@@ -5,7 +5,12 @@ import { rmSync } from "node:fs";
 rmSync("dist/cli", { recursive: true, force: true });
 await build({
   // The embedded database's owner runs PGlite in a worker thread beside the command (lib/db/embedded-server.ts).
-  entryPoints: { main: "lib/cli/main.ts", "embedded-worker": "lib/db/embedded-worker.ts" },
+  // Archives are extracted in worker threads beside the downloads (lib/github/extract-runner.ts).
+  entryPoints: {
+    main: "lib/cli/main.ts",
+    "embedded-worker": "lib/db/embedded-worker.ts",
+    "extract-worker": "lib/github/extract-worker.ts",
+  },
   outdir: "dist/cli",
   outExtension: { ".js": ".mjs" },
   bundle: true,
