@@ -73,7 +73,11 @@ async function collectRuns(runDeps: RunDeps, input: CollectWindowOptions): Promi
       };
       try {
         signal.throwIfAborted();
-        return await collectOrSkip({ ...deps, releaseSlot: release }, input, run);
+        return await collectOrSkip(
+          { ...deps, releaseSlot: release, besideOthers: input.concurrency > 1 },
+          input,
+          run,
+        );
       } finally {
         release();
       }

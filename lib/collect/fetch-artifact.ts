@@ -32,6 +32,8 @@ export interface FetchContext {
   fetchImpl?: typeof fetch;
   onProgress?: OnCollectProgress;
   algorithms: readonly DigestAlgorithm[];
+  /** Other runs download at the same time: extraction may move to a worker (extract-runner.ts). */
+  besideOthers: boolean;
 }
 
 export interface FetchedArtifact {
@@ -142,7 +144,7 @@ export async function fetchArtifact(ctx: FetchContext, artifact: Artifact): Prom
         signal,
         algorithms: ctx.algorithms,
       },
-      downloaded.bytes,
+      { zipBytes: downloaded.bytes, besideOthers: ctx.besideOthers },
     );
     await rm(downloaded.file, { force: true });
     // The row stays open: collect-run ends it (done with its folder, or failed) with bytes and digest.

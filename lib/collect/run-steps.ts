@@ -38,6 +38,8 @@ export interface RunDeps {
   writer?: EvidenceWriter;
   /** The window's concurrency slot: given back once the downloads are done (see collect-window). */
   releaseSlot?: () => void;
+  /** Other runs are collected at the same time (a window at concurrency > 1). */
+  besideOthers?: boolean;
 }
 
 export interface RunTarget {
@@ -102,6 +104,7 @@ export async function collectOneRun(
     fetchImpl: env.fetchImpl,
     onProgress: env.onProgress,
     algorithms: ["sha256"],
+    besideOthers: deps.besideOthers === true,
   });
   const progress = (f: FetchedArtifact, phase: "comparing" | "done" | "failed") =>
     env.onProgress?.({

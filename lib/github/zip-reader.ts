@@ -7,7 +7,7 @@ import yauzl from "yauzl";
  * yauzl's own file reader streams an entry in 64 KiB reads, each one a trip through the thread
  * pool; with four collections extracting side by side those trips were the largest cost left in
  * an extraction (DESIGN §11, the collection's concurrency ratio). This reader streams entries in
- * 1 MiB reads from one open descriptor and answers yauzl's small header reads directly. What yauzl
+ * 256 KiB reads from one open descriptor and answers yauzl's small header reads directly. What yauzl
  * checks (byte counts, names, sizes) is unchanged: only where the bytes come from differs.
  */
 const STREAM_READ_BYTES = 256 * 1024;
