@@ -6,7 +6,9 @@
 // - served: warm, with the database held open by another process (`db serve`, as the dashboard
 //   does), so the report does not start the embedded database itself;
 // - baseline, in the same run: `node -e` reading and JSON.parse-ing the same file (median of 3).
-// The budget is judged on warm. The one-time creation of the data dir is done first, untimed.
+// The budget is judged on warm. The one-time creation of the data dir is done first, untimed. The
+// script runs as a person runs it: scripts/_cli.sh's Node flags and compile cache included (the
+// cold run fills the cache).
 // Usage: node bench/observer-report.mjs [runs]   (after `node scripts/build/cli.mjs`)
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
