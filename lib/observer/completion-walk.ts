@@ -9,9 +9,9 @@ import type { SelfHealScan } from "./self-heals";
  */
 export interface CompletionWalk {
   hours: Hours;
-  /** Per failure: the next success of its stream completed after it (rule 2), −1 for none. */
+  /** Per position of a failure: the next success of its stream completed after it (rule 2), −1 for none. */
   nextSuccess: Int32Array;
-  /** The failures in completion order, ties in input order. */
+  /** The failures' positions in completion order, ties in input order (replaced ones left out). */
   byCompletion: Int32Array;
 }
 
@@ -34,14 +34,15 @@ export interface Hours {
 
 export function walkInCompletionOrder(win: WindowRuns, scan: SelfHealScan): CompletionWalk {
   const { count, order, completedAt, status, parity, retries, durationSec, retriesInt, durationInt } = win;
-  const { failureOf, failurePos, streamOf } = scan;
+  const { streamOf } = scan;
+  const replaced = scan.replacedFailures(count, status);
   const hours = allocateHours(win);
   const { start, success, failure, cancelled, durations } = hours;
-  const nextSuccess = new Int32Array(scan.failureCount).fill(-1);
+  const nextSuccess = new Int32Array(count).fill(-1);
   const byCompletion = new Int32Array(scan.failureCount);
   // Per stream, its failures still waiting for a success, newest first (a linked list).
   const waitingHead = new Int32Array(scan.streams.count).fill(-1);
-  const waitingNext = new Int32Array(scan.failureCount);
+  const waitingNext = new Int32Array(count);
   let listed = 0;
   let h = -1;
   let hourStart = NaN;
@@ -65,18 +66,16 @@ export function walkInCompletionOrder(win: WindowRuns, scan: SelfHealScan): Comp
       const stream = streamOf[p]!;
       let f = waitingHead[stream]!;
       let kept = -1;
-      for (; f !== -1 && completedAt[failurePos[f]!] === t; f = waitingNext[f]!) kept = f;
+      for (; f !== -1 && completedAt[f] === t; f = waitingNext[f]!) kept = f;
       if (kept === -1) waitingHead[stream] = -1;
       else waitingNext[kept] = -1;
       for (; f !== -1; f = waitingNext[f]!) nextSuccess[f] = p;
     } else if (s === FAILURE) {
       failure[h]!++;
-      const f = failureOf[p]!;
-      // Unless a later failed run with the same run_id replaced this one.
-      if (failurePos[f] === p) {
-        byCompletion[listed++] = f;
-        waitingNext[f] = waitingHead[streamOf[p]!]!;
-        waitingHead[streamOf[p]!] = f;
+      if (replaced === null || replaced[p] === 0) {
+        byCompletion[listed++] = p;
+        waitingNext[p] = waitingHead[streamOf[p]!]!;
+        waitingHead[streamOf[p]!] = p;
       }
     } else {
       cancelled[h]!++;

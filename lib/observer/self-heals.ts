@@ -1,7 +1,7 @@
 import type { RunRecord } from "../evidence/run-record";
 import type { CompletionWalk } from "./completion-walk";
 import type { SelfHeal } from "./kpis";
-import { seconds, type WindowRuns } from "./kpi-window";
+import { FAILURE, seconds, type WindowRuns } from "./kpi-window";
 
 /**
  * Self-heal rule (DESIGN §6, "first failure → success"), over runs in the window only:
@@ -20,29 +20,25 @@ export function findSelfHeals(
   walk: CompletionWalk,
 ): SelfHeal[] {
   if (scan.failureCount === 0) return [];
-  // Per failure: the position of the success that healed it, −1 for none. Rule 2, the next
-  // success of the stream, came from the walk in completion order.
-  const fixOf = healByRetries(runs, win, scan);
-  const { nextSuccess } = walk;
-  for (let f = 0; f < fixOf.length; f++) if (fixOf[f] === -1) fixOf[f] = nextSuccess[f]!;
-  return listHeals(runs, win, scan, fixOf, walk.byCompletion);
+  const byRetry = healByRetries(runs, win, scan);
+  return listHeals(runs, win, byRetry, walk);
 }
 
 /**
  * What the self-heal search needs from the run objects, gathered during computeKpis' one pass
- * over them (the objects lie all over the heap: a second pass cost as much as the first). Typed
- * arrays only, besides the map: plain arrays would allocate as they grow, enough on the first
- * call to set off a garbage collection over all the freshly parsed runs.
+ * over them (the objects lie all over the heap: a second pass cost as much as the first). A
+ * failure is known by its position; of failed runs sharing a run_id, the last counts (as a
+ * Map.set would have it). Typed arrays besides the map: plain arrays would allocate as they grow,
+ * enough on the first call to set off a garbage collection over all the freshly parsed runs.
  */
 export class SelfHealScan {
-  /** Failed runs numbered by run_id; a later failed run with the same id replaces an earlier one. */
-  readonly failureById = new Map<string, number>();
-  /** Per failure: its run's position. */
-  readonly failurePos: Int32Array;
-  /** Per failure: 1 when its run names a retry_origin (rule 1's chains continue there). */
+  /** run_id → position of the last failed run with that id. */
+  readonly failureAt = new Map<string, number>();
+  /** Some run_id failed twice: then `replaced` is worked out (see replacedFailures). */
+  duplicates = false;
+  /** Per position: 1 when the failed run there names a retry_origin (rule 1's chains go on). */
   readonly chained: Uint8Array;
-  /** Per position: its failure (failed runs only), its stream (successes and failures). */
-  readonly failureOf: Int32Array;
+  /** Per position of a success or failure: its stream. */
   readonly streamOf: Int32Array;
   /** Positions of the successful retries, in input order. */
   readonly fixPos: Int32Array;
@@ -51,15 +47,13 @@ export class SelfHealScan {
 
   /** `capacity`: at least the number of in-window runs. */
   constructor(capacity: number) {
-    this.failurePos = new Int32Array(capacity);
     this.chained = new Uint8Array(capacity);
-    this.failureOf = new Int32Array(capacity);
     this.streamOf = new Int32Array(capacity);
     this.fixPos = new Int32Array(capacity);
   }
 
   get failureCount(): number {
-    return this.failureById.size;
+    return this.failureAt.size;
   }
 
   addSuccess(run: RunRecord, p: number): void {
@@ -69,11 +63,19 @@ export class SelfHealScan {
 
   addFailure(run: RunRecord, p: number): void {
     this.streamOf[p] = this.streams.idOf(run, -1);
-    let failure = this.failureById.get(run.run_id);
-    if (failure === undefined) this.failureById.set(run.run_id, (failure = this.failureById.size));
-    this.failurePos[failure] = p;
-    this.chained[failure] = run.retry_origin !== null ? 1 : 0;
-    this.failureOf[p] = failure;
+    this.chained[p] = run.retry_origin !== null ? 1 : 0;
+    const known = this.failureAt.size;
+    this.failureAt.set(run.run_id, p);
+    if (this.failureAt.size === known) this.duplicates = true;
+  }
+
+  /** Per position: 1 for a failed run a later one with its run_id replaced; null when none did. */
+  replacedFailures(count: number, status: Uint8Array): Uint8Array | null {
+    if (!this.duplicates) return null;
+    const replaced = new Uint8Array(count);
+    for (let p = 0; p < count; p++) if (status[p] === FAILURE) replaced[p] = 1;
+    for (const p of this.failureAt.values()) replaced[p] = 0;
+    return replaced;
   }
 }
 
@@ -83,63 +85,65 @@ export class SelfHealScan {
  * walk went stream by stream, streams in order of first success (workflow_name, then branch),
  * each in input order: the earlier implementation's order, kept so that results do not change.
  * A chain that loops back on itself stops at the first failure met twice (stamped with the walk).
+ * Returns, per position of a failure, the position of the success that healed it, −1 for none.
  */
 function healByRetries(runs: readonly RunRecord[], win: WindowRuns, scan: SelfHealScan): Int32Array {
-  const fixOf = new Int32Array(scan.failureCount).fill(-1);
-  const { completedAt, index } = win;
-  const { failureById, failurePos, streamOf } = scan;
+  const { count, completedAt, index } = win;
+  const { failureAt, chained, streamOf } = scan;
+  const fixOf = new Int32Array(count).fill(-1);
+  const walkOf = new Int32Array(count).fill(-1);
   const walkRank = scan.streams.walkRank();
-  const walkOf = new Int32Array(scan.failureCount).fill(-1);
   for (let walk = 0; walk < scan.fixCount; walk++) {
     const p = scan.fixPos[walk]!;
     const t = completedAt[p]!;
     let origin = runs[index[p]!]!.retry_origin;
     while (origin !== null) {
-      const failure = failureById.get(origin);
-      if (failure === undefined || walkOf[failure] === walk) break;
-      walkOf[failure] = walk;
-      const failedPos = failurePos[failure]!;
-      if (completedAt[failedPos]! >= t) break;
-      const earlier = fixOf[failure]!;
+      const failed = failureAt.get(origin);
+      if (failed === undefined || walkOf[failed] === walk) break;
+      walkOf[failed] = walk;
+      if (completedAt[failed]! >= t) break;
+      const earlier = fixOf[failed]!;
       if (
         earlier === -1 ||
         t < completedAt[earlier]! ||
         (t === completedAt[earlier]! && walkRank[streamOf[p]!]! < walkRank[streamOf[earlier]!]!)
       ) {
-        fixOf[failure] = p;
+        fixOf[failed] = p;
       }
       // Most failed runs name no retry_origin: then the walk ends without reading the run again.
-      origin = scan.chained[failure] ? runs[index[failedPos]!]!.retry_origin : null;
+      origin = chained[failed] ? runs[index[failed]!]!.retry_origin : null;
     }
   }
   return fixOf;
 }
 
-/** The healed failures by completion, failures of the same instant by run_id. */
+/**
+ * The healed failures by completion, failures of the same instant by run_id. A failure rule 1
+ * left unhealed takes rule 2's next success of its stream, which the walk found.
+ */
 function listHeals(
   runs: readonly RunRecord[],
   win: WindowRuns,
-  scan: SelfHealScan,
-  fixOf: Int32Array,
-  byCompletion: Int32Array,
+  byRetry: Int32Array,
+  { byCompletion, nextSuccess }: CompletionWalk,
 ): SelfHeal[] {
   const { index, completedAt } = win;
   const healed: SelfHeal[] = [];
   let instant = NaN;
   let instantFrom = 0;
   for (let i = 0; i < byCompletion.length; i++) {
-    const failure = byCompletion[i]!;
-    const fixPos = fixOf[failure]!;
+    const failed = byCompletion[i]!;
+    const retry = byRetry[failed]!;
+    const fixPos = retry !== -1 ? retry : nextSuccess[failed]!;
     if (fixPos === -1) continue;
-    const failedPos = scan.failurePos[failure]!;
-    const at = completedAt[failedPos]!;
+    const at = completedAt[failed]!;
     if (at !== instant) {
       if (healed.length - instantFrom > 1) sortFrom(healed, instantFrom);
       instant = at;
       instantFrom = healed.length;
     }
     healed.push({
-      run_id: runs[index[failedPos]!]!.run_id,
+      run_id: runs[index[failed]!]!.run_id,
       healed_by: runs[index[fixPos]!]!.run_id,
       self_heal_sec: seconds((completedAt[fixPos]! - at) / 1000),
     });
