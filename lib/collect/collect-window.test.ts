@@ -1,59 +1,20 @@
 import { promises as fs } from "node:fs";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  makeCollectRoot,
-  OPERATOR,
-  runArtifacts,
-  type CollectSetup,
-} from "../../test/support/collect-fixture";
-import {
-  completedRuns,
-  startGitHubServer,
-  type GitHubServer,
-  type GitHubServerOptions,
-} from "../../test/support/github-server";
-import { openTestDatabase } from "../../test/support/test-database";
-import type { Database } from "../db";
+import { describe, expect, it } from "vitest";
+import { runArtifacts } from "../../test/support/collect-fixture";
+import { setUpCollectTests } from "../../test/support/collect-test-bed";
+import { completedRuns, type GitHubServerOptions } from "../../test/support/github-server";
 import { EXIT } from "../errors";
 import { readManifest } from "../evidence/manifest";
 import { readRunsSummary } from "../evidence/runs-summary";
 import { collectWindow } from "./collect-window";
 import type { CollectProgress } from "./types";
 
-let server: GitHubServer | undefined;
-let db: Database;
-let setup: CollectSetup | undefined;
-
-beforeEach(async () => {
-  db = await openTestDatabase();
-});
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await db.close();
-  if (setup) await fs.rm(setup.root, { recursive: true, force: true });
-  setup = undefined;
-});
+const bed = setUpCollectTests();
 
 const AS_OF = "2025-11-21T12:00:00Z";
 
-async function start(options: GitHubServerOptions) {
-  server = await startGitHubServer(options);
-  setup = await makeCollectRoot(server);
-  return server;
-}
-
-const deps = (onProgress?: (p: CollectProgress) => void) => {
-  if (!setup) throw new Error("start() first");
-  return {
-    settings: setup.settings,
-    paths: setup.paths,
-    db,
-    actor: OPERATOR,
-    onProgress,
-    log: () => undefined,
-  };
-};
+const start = async (options: GitHubServerOptions) => (await bed.start(options)).server;
+const deps = (onProgress?: (p: CollectProgress) => void) => bed.deps(onProgress);
 
 describe("collectWindow", () => {
   it("collects every completed run at concurrency 4, then skips them all (0 downloads) on a second pass", async () => {
@@ -78,11 +39,11 @@ describe("collectWindow", () => {
     expect(first).toMatchObject({ collected: 10, skipped: 0, failed: 0, concurrency: 4, exitCode: 0 });
     expect(peak).toBeGreaterThan(1);
     expect(peak).toBeLessThanOrEqual(4);
-    const recorded = await readRunsSummary(setup?.paths.runsSummary ?? "");
+    const recorded = await readRunsSummary(bed.setup?.paths.runsSummary ?? "");
     expect(recorded.map((r) => r.run_id).sort()).toEqual(runs.map((r) => String(r.id)).sort());
     expect(recorded.filter((r) => r.status === "failure")).toHaveLength(1);
-    expect((await readManifest(setup?.paths.manifest ?? "")).entries).toHaveLength(20);
-    const index = await fs.readFile(setup?.paths.evidenceIndex ?? "", "utf8");
+    expect((await readManifest(bed.setup?.paths.manifest ?? "")).entries).toHaveLength(20);
+    const index = await fs.readFile(bed.setup?.paths.evidenceIndex ?? "", "utf8");
     expect(
       index.split("\n").filter((l) => l.startsWith("| artifact |") || l.startsWith("| provenance |")),
     ).toHaveLength(20);

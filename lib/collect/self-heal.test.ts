@@ -1,22 +1,12 @@
-import { promises as fs } from "node:fs";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  completedRun,
-  makeCollectRoot,
-  OPERATOR,
-  runArtifacts,
-  sha256,
-  type CollectSetup,
-} from "../../test/support/collect-fixture";
+import { describe, expect, it } from "vitest";
+import { completedRun, runArtifacts, sha256 } from "../../test/support/collect-fixture";
+import { setUpCollectTests } from "../../test/support/collect-test-bed";
 import {
   buildZip,
-  startGitHubServer,
   type GitHubServer,
   type GitHubServerOptions,
   type JobInput,
 } from "../../test/support/github-server";
-import { openTestDatabase } from "../../test/support/test-database";
-import type { Database } from "../db";
 import { readRunsSummary } from "../evidence/runs-summary";
 import { computeKpis } from "../observer/kpis";
 import { collectRun } from "./collect-run";
@@ -24,38 +14,10 @@ import { listCollections } from "./collections-store";
 import { listSelfHealAttempts } from "./self-heal-store";
 import type { CollectProgress } from "./types";
 
-let server: GitHubServer | undefined;
-let db: Database;
-let setup: CollectSetup | undefined;
+const bed = setUpCollectTests();
 
-beforeEach(async () => {
-  db = await openTestDatabase();
-});
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await db.close();
-  if (setup) await fs.rm(setup.root, { recursive: true, force: true });
-  setup = undefined;
-});
-
-async function start(options: GitHubServerOptions) {
-  server = await startGitHubServer(options);
-  setup = await makeCollectRoot(server);
-  return server;
-}
-
-const deps = (onProgress?: (p: CollectProgress) => void) => {
-  if (!setup) throw new Error("start() first");
-  return {
-    settings: setup.settings,
-    paths: setup.paths,
-    db,
-    actor: OPERATOR,
-    onProgress,
-    log: () => undefined,
-  };
-};
+const start = async (options: GitHubServerOptions) => (await bed.start(options)).server;
+const deps = (onProgress?: (p: CollectProgress) => void) => bed.deps(onProgress);
 
 const failedJob = (message: string): JobInput => ({
   name: "audit",
@@ -107,20 +69,20 @@ describe("self-heal: parity", () => {
       because: expect.stringMatching(/^sha_parity=false: /),
     });
     expect(result).toMatchObject({ status: "collected", exitCode: 0, parity: { shaParity: true } });
-    expect((await readRunsSummary(setup?.paths.runsSummary ?? ""))[0]).toMatchObject({
+    expect((await readRunsSummary(bed.setup?.paths.runsSummary ?? ""))[0]).toMatchObject({
       run_id: "201",
       sha_parity: true,
     });
     expect(gh.state.count("listArtifacts")).toBe(2);
     expect(gh.state.count("storage")).toBe(4);
-    const rows = (await listCollections(db, "ev", "201")).reverse();
+    const rows = (await listCollections(bed.db, "ev", "201")).reverse();
     expect(rows.map((r) => [r.state, r.shaParity])).toEqual([
       ["done", false],
       ["done", false],
       ["done", true],
       ["done", true],
     ]);
-    expect(await listSelfHealAttempts(db, "201")).toEqual([
+    expect(await listSelfHealAttempts(bed.db, "201")).toEqual([
       expect.objectContaining({
         kind: "parity-redownload",
         attempt: 1,
@@ -144,7 +106,7 @@ describe("self-heal: parity", () => {
         /sha_parity=false: the sha256 of no artifact file matches a subject of provenance\/provenance-app\.json/,
       ),
     });
-    expect(await listSelfHealAttempts(db, "202")).toEqual([
+    expect(await listSelfHealAttempts(bed.db, "202")).toEqual([
       expect.objectContaining({ outcome: "failed", healSec: null }),
     ]);
   });
@@ -174,12 +136,12 @@ describe("self-heal: re-running failed jobs", () => {
       selfHeal: { healed: { healSec: 7200, withinObjective: true } },
     });
     expect(second.selfHeal.rerun?.action).toBe("none");
-    const runs = await readRunsSummary(setup?.paths.runsSummary ?? "");
+    const runs = await readRunsSummary(bed.setup?.paths.runsSummary ?? "");
     expect(runs.map((r) => [r.run_id, r.status, r.trigger_mode, r.retries, r.retry_origin])).toEqual([
       ["301", "failure", "scheduled", 0, null],
       ["301-attempt-2", "success", "retry", 1, "observer-auto"],
     ]);
-    expect(await listSelfHealAttempts(db, "301")).toEqual([
+    expect(await listSelfHealAttempts(bed.db, "301")).toEqual([
       expect.objectContaining({
         kind: "rerun-failed-jobs",
         attempt: 1,
@@ -228,7 +190,7 @@ describe("self-heal: re-running failed jobs", () => {
     });
     expect(gh.state.actions).toEqual([]);
     expect(gh.state.count("rerunFailedJobs")).toBe(0);
-    expect(await listSelfHealAttempts(db, "303")).toEqual([]);
+    expect(await listSelfHealAttempts(bed.db, "303")).toEqual([]);
   });
 
   it("re-runs at most 3 times, then reports the run exhausted and records retry_exhausted", async () => {
@@ -254,7 +216,7 @@ describe("self-heal: re-running failed jobs", () => {
       retry_origin: "observer-auto",
     });
     expect(gh.state.actions.filter((a) => a.action === "rerun-failed-jobs")).toHaveLength(3);
-    expect((await listSelfHealAttempts(db, "304")).map((a) => [a.attempt, a.outcome])).toEqual([
+    expect((await listSelfHealAttempts(bed.db, "304")).map((a) => [a.attempt, a.outcome])).toEqual([
       [1, "failed"],
       [2, "failed"],
       [3, "exhausted"],

@@ -1,23 +1,12 @@
 import { promises as fs } from "node:fs";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  completedRun,
-  makeCollectRoot,
-  OPERATOR,
-  runArtifacts,
-  type CollectSetup,
-} from "../../test/support/collect-fixture";
-import {
-  startGitHubServer,
-  type GitHubServer,
-  type GitHubServerOptions,
-} from "../../test/support/github-server";
-import { openTestDatabase } from "../../test/support/test-database";
+import { describe, expect, it } from "vitest";
+import { completedRun, OPERATOR, runArtifacts, type CollectSetup } from "../../test/support/collect-fixture";
+import { setUpCollectTests } from "../../test/support/collect-test-bed";
+import { type GitHubServerOptions } from "../../test/support/github-server";
 import { listCollections } from "../collect/collections-store";
 import { runAction } from "../control/action";
 import { setKillSwitchState } from "../control/kill-switch";
 import type { Actor } from "../control/roles";
-import type { Database } from "../db";
 import { ForbiddenError, InputError, KillSwitchEngagedError } from "../errors";
 import { readManifest } from "../evidence/manifest";
 import { getCollectJob, type CollectJob } from "./collect-jobs";
@@ -26,26 +15,9 @@ import { startCollectRunAction, startCollectWindowAction } from "./collect-start
 const OBSERVER: Actor = { id: "u-obs", email: "observer@example.test", role: "observer", via: "web" };
 const COMMANDER: Actor = { id: "u-cmd", email: "commander@example.test", role: "commander", via: "web" };
 
-let db: Database;
-let server: GitHubServer | undefined;
-let setup: CollectSetup | undefined;
+const bed = setUpCollectTests();
 
-beforeEach(async () => {
-  db = await openTestDatabase();
-});
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await db.close();
-  if (setup) await fs.rm(setup.root, { recursive: true, force: true });
-  setup = undefined;
-});
-
-async function start(options: GitHubServerOptions): Promise<CollectSetup> {
-  server = await startGitHubServer(options);
-  setup = await makeCollectRoot(server);
-  return setup;
-}
+const start = async (options: GitHubServerOptions): Promise<CollectSetup> => (await bed.start(options)).setup;
 
 const env = (s: CollectSetup) => ({ settings: s.settings, paths: s.paths, log: () => undefined });
 
@@ -67,30 +39,36 @@ describe("the dashboard's collect actions: checks before anything starts", () =>
     const call = runAction(startCollectRunAction(env(s)), {
       actor: OBSERVER,
       input: { runId: "101", dryRun: true },
-      db,
+      db: bed.db,
     });
     await expect(call).rejects.toThrow(ForbiddenError);
     await expect(call).rejects.toThrow(
       /observer role may not run collect\.start \(allowed roles: operator\)/,
     );
-    expect(server?.state.requests).toEqual([]);
-    expect(await listCollections(db, s.paths.event)).toEqual([]);
+    expect(bed.server?.state.requests).toEqual([]);
+    expect(await listCollections(bed.db, s.paths.event)).toEqual([]);
   });
 
   it("refuses a run id that is not digits, naming the field, and an unknown field from the browser", async () => {
     const s = await start({});
     const action = startCollectRunAction(env(s));
     for (const input of [{ runId: "12a", dryRun: false }, { runId: "", dryRun: true }, { dryRun: true }]) {
-      await expect(runAction(action, { actor: OPERATOR, input, db })).rejects.toThrow(/^runId: expected /);
+      await expect(runAction(action, { actor: OPERATOR, input, db: bed.db })).rejects.toThrow(
+        /^runId: expected /,
+      );
     }
     await expect(
-      runAction(action, { actor: OPERATOR, input: { runId: "1", dryRun: "yes" }, db }),
+      runAction(action, { actor: OPERATOR, input: { runId: "1", dryRun: "yes" }, db: bed.db }),
     ).rejects.toThrow(/dryRun: expected/);
     // Settings are the server's: a browser cannot smuggle GitHub's URL in.
     await expect(
-      runAction(action, { actor: OPERATOR, input: { runId: "1", dryRun: false, apiUrl: "http://x" }, db }),
+      runAction(action, {
+        actor: OPERATOR,
+        input: { runId: "1", dryRun: false, apiUrl: "http://x" },
+        db: bed.db,
+      }),
     ).rejects.toThrow(InputError);
-    expect(server?.state.requests).toEqual([]);
+    expect(bed.server?.state.requests).toEqual([]);
   });
 
   it("refuses a window outside 1 to 90 days", async () => {
@@ -98,23 +76,23 @@ describe("the dashboard's collect actions: checks before anything starts", () =>
     const action = startCollectWindowAction(env(s));
     for (const windowDays of [0, 91, 2.5, "7"]) {
       await expect(
-        runAction(action, { actor: OPERATOR, input: { windowDays, dryRun: false }, db }),
+        runAction(action, { actor: OPERATOR, input: { windowDays, dryRun: false }, db: bed.db }),
       ).rejects.toThrow(/^windowDays: expected /);
     }
-    expect(server?.state.requests).toEqual([]);
+    expect(bed.server?.state.requests).toEqual([]);
   });
 
   it("refuses while the kill switch is engaged, with the engagement's reason", async () => {
     const s = await start({ runs: [completedRun(102)], artifacts: runArtifacts(102) });
-    await setKillSwitchState(db, COMMANDER, "engaged", "parity drift under investigation");
+    await setKillSwitchState(bed.db, COMMANDER, "engaged", "parity drift under investigation");
     const call = runAction(startCollectRunAction(env(s)), {
       actor: OPERATOR,
       input: { runId: "102", dryRun: false },
-      db,
+      db: bed.db,
     });
     await expect(call).rejects.toThrow(KillSwitchEngagedError);
     await expect(call).rejects.toThrow(/parity drift under investigation/);
-    expect(server?.state.requests).toEqual([]);
+    expect(bed.server?.state.requests).toEqual([]);
   });
 });
 
@@ -129,7 +107,7 @@ describe("the dashboard's collect actions: the work goes on after the answer", (
     const job = await runAction(startCollectRunAction(env(s), 5_000), {
       actor: OPERATOR,
       input: { runId: "201", dryRun: false },
-      db,
+      db: bed.db,
     });
     const answeredMs = performance.now() - began;
 
@@ -142,12 +120,12 @@ describe("the dashboard's collect actions: the work goes on after the answer", (
     });
     expect(answeredMs).toBeLessThan(1_500);
     // The answer came once the first artifact was queued: every dashboard already sees its row.
-    expect((await listCollections(db, s.paths.event, "201")).length).toBeGreaterThan(0);
+    expect((await listCollections(bed.db, s.paths.event, "201")).length).toBeGreaterThan(0);
 
     const ended = await waitForEnd(job.id);
     expect(ended.state).toBe("done");
     expect(ended.summary).toMatch(/^run 201 collected: 2 artifact\(s\), \d+ bytes, sha_parity=true$/);
-    const rows = await listCollections(db, s.paths.event, "201");
+    const rows = await listCollections(bed.db, s.paths.event, "201");
     expect(rows.map((r) => [r.artifactName, r.state, r.shaParity])).toEqual([
       ["provenance", "done", true],
       ["app", "done", true],
@@ -164,12 +142,12 @@ describe("the dashboard's collect actions: the work goes on after the answer", (
     const job = await runAction(startCollectRunAction(env(s)), {
       actor: OPERATOR,
       input: { runId: "999", dryRun: true },
-      db,
+      db: bed.db,
     });
     expect(job.state).toBe("failed");
     expect(job.error).toMatch(/404|not found/i);
-    expect(job.error).not.toContain(server?.token ?? "never");
-    expect(await listCollections(db, s.paths.event)).toEqual([]);
+    expect(job.error).not.toContain(bed.server?.token ?? "never");
+    expect(await listCollections(bed.db, s.paths.event)).toEqual([]);
   });
 
   it("stops a collection started from the dashboard when the kill switch is engaged mid-download", async () => {
@@ -181,17 +159,17 @@ describe("the dashboard's collect actions: the work goes on after the answer", (
     const job = await runAction(startCollectRunAction(env(s), 5_000), {
       actor: OPERATOR,
       input: { runId: "401", dryRun: false },
-      db,
+      db: bed.db,
     });
     expect(job.state).toBe("running");
     const engagedAt = performance.now();
-    await setKillSwitchState(db, COMMANDER, "engaged", "stop the loop now");
+    await setKillSwitchState(bed.db, COMMANDER, "engaged", "stop the loop now");
 
     const ended = await waitForEnd(job.id);
     expect(performance.now() - engagedAt).toBeLessThan(3_000);
     expect(ended.state).toBe("failed");
     expect(ended.error).toMatch(/stop the loop now/);
-    const rows = await listCollections(db, s.paths.event, "401");
+    const rows = await listCollections(bed.db, s.paths.event, "401");
     expect(rows.every((r) => r.state === "failed" && r.finishedAt !== null)).toBe(true);
     await expect(fs.stat(s.paths.manifest)).rejects.toThrow(/ENOENT/);
   });
@@ -210,7 +188,7 @@ describe("the dashboard's collect actions: the work goes on after the answer", (
     const job = await runAction(startCollectWindowAction(env(s)), {
       actor: OPERATOR,
       input: { windowDays: 1, dryRun: true },
-      db,
+      db: bed.db,
     });
     expect(job).toMatchObject({ kind: "window", target: "1 days", dryRun: true });
     const ended = await waitForEnd(job.id);
