@@ -62,13 +62,12 @@ export interface CollectDeps extends CollectEnv {
 export async function collectRun(input: CollectRunInput, deps: CollectDeps): Promise<CollectRunResult> {
   const { db, actor, signal, ...env } = deps;
   const result = await runAction(collectRunAction(env), { actor, input, db, signal });
-  if (!result.dryRun && result.record) {
-    await mirrorAfterWrite(
-      async () => db,
-      env.paths.event,
-      env.paths.runsSummary,
-      env.log ?? (() => undefined),
-    );
-  }
+  if (!result.dryRun && result.record) await mirrorCollected(deps);
   return result;
+}
+
+/** RUNS_SUMMARY.json into the runs table once a collection wrote to it (the dashboard reads the table). */
+export async function mirrorCollected(deps: CollectDeps): Promise<void> {
+  const { db, paths, log } = deps;
+  await mirrorAfterWrite(async () => db, paths.event, paths.runsSummary, log ?? (() => undefined));
 }

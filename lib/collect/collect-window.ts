@@ -1,9 +1,8 @@
 import path from "node:path";
 import { defineAction, runAction } from "../control/action";
-import { mirrorAfterWrite } from "../db/runs-mirror-file";
 import { EXIT, exitCodeOf, KillSwitchEngagedError } from "../errors";
 import { createGitHubClient, type Artifact, type WorkflowRun } from "../github";
-import { auditDetail, type CollectDeps } from "./collect-run";
+import { auditDetail, mirrorCollected, type CollectDeps } from "./collect-run";
 import { getCollectedDigests } from "./collections-store";
 import { createEvidenceWriter } from "./evidence-writes";
 import { collectWindowInputSchema, type CollectWindowInput, type CollectWindowOptions } from "./inputs";
@@ -186,13 +185,6 @@ export async function collectWindow(
 ): Promise<CollectWindowResult> {
   const { db, actor, signal, ...env } = deps;
   const result = await runAction(collectWindowAction(env), { actor, input, db, signal });
-  if (!result.dryRun && result.runs.some((r) => r.record !== null)) {
-    await mirrorAfterWrite(
-      async () => db,
-      env.paths.event,
-      env.paths.runsSummary,
-      env.log ?? (() => undefined),
-    );
-  }
+  if (!result.dryRun && result.runs.some((r) => r.record !== null)) await mirrorCollected(deps);
   return result;
 }
